@@ -1,0 +1,11 @@
+/**
+ * Every command group's specs, in one list: the input of the command table.
+ * A new group is one import and one spread here.
+ */
+import { CONNECTION_COMMANDS } from './connection.js';
+import { GENERIC_COMMANDS } from './generic.js';
+import { SERVER_COMMANDS } from './server.js';
+import { STRING_COMMANDS } from './string.js';
+import type { CommandSpec } from './table.js';
+
+export const ALL_COMMANDS: readonly CommandSpec[] = [...STRING_COMMANDS, ...GENERIC_COMMANDS, ...CONNECTION_COMMANDS, ...SERVER_COMMANDS];

@@ -1,0 +1,110 @@
+/**
+ * Every error string a client can receive, in one place, checked against
+ * Redis 7.0.15 (server.c, networking.c, t_string.c, db.c, expire.c).
+ *
+ * Convention (see STYLE.md): a generic message carries no code and the reply
+ * writer prefixes `ERR `; a message with its own code (WRONGTYPE, NOPROTO, …)
+ * starts with that code in upper case. Anything built from client input goes
+ * through `sanitize`, which maps CR and LF to spaces as Redis's
+ * addReplyErrorLength does, so a key name can never break the protocol.
+ *
+ * Failures that are not replies (bad options, port in use, misuse of the
+ * embedding API) are `MiniKvError` subclasses at the bottom of this file.
+ */
+
+export const SYNTAX_ERR = 'syntax error';
+export const NOT_INTEGER = 'value is not an integer or out of range';
+export const NOT_FLOAT = 'value is not a valid float';
+export const OVERFLOW = 'increment or decrement would overflow';
+export const INCR_FLOAT_NAN = 'increment would produce NaN or Infinity';
+export const WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
+export const NO_SUCH_KEY = 'no such key';
+export const DB_INDEX_OUT_OF_RANGE = 'DB index is out of range';
+export const INVALID_DB_INDEX = 'invalid DB index';
+export const SOURCE_DEST_SAME = 'source and destination objects are the same';
+export const STRING_TOO_LONG = 'string exceeds maximum allowed size (proto-max-bulk-len)';
+export const OFFSET_OUT_OF_RANGE = 'offset is out of range';
+export const NOPROTO = 'NOPROTO unsupported protocol version';
+export const INVALID_CURSOR = 'invalid cursor';
+export const EXPIRE_OPTIONS_CONFLICT = 'NX and XX, GT or LT options at the same time are not compatible';
+export const NX_XX_CONFLICT = 'XX and NX options at the same time are not compatible';
+export const GT_LT_NX_CONFLICT = 'GT, LT, and/or NX options at the same time are not compatible';
+export const INVALID_COMMAND_SPECIFIED = 'Invalid command specified';
+export const INVALID_ARGS_SPECIFIED = 'Invalid arguments specified for command';
+export const INVALID_NUMBER_OF_ARGS = 'Invalid number of arguments specified for command';
+export const NO_SUCH_CLIENT = 'No such client';
+export const CLIENT_NAME_SPACES = 'Client names cannot contain spaces, newlines or special characters.';
+export const MAX_CLIENTS = 'max number of clients reached';
+
+// Protocol errors: answered, then the connection is closed (networking.c).
+export const PROTO_INVALID_MULTIBULK = 'Protocol error: invalid multibulk length';
+export const PROTO_INVALID_BULK = 'Protocol error: invalid bulk length';
+export const PROTO_TOO_BIG_INLINE = 'Protocol error: too big inline request';
+export const PROTO_TOO_BIG_MBULK_COUNT = 'Protocol error: too big mbulk count string';
+export const PROTO_TOO_BIG_BULK_COUNT = 'Protocol error: too big bulk count string';
+export const PROTO_UNBALANCED_QUOTES = 'Protocol error: unbalanced quotes in request';
+export function protoExpectedDollar(got: number): string {
+  return `Protocol error: expected '$', got '${String.fromCharCode(got)}'`;
+}
+
+/** CR and LF become spaces, as in Redis's addReplyErrorLength. */
+export function sanitize(s: string): string {
+  let out = s;
+  if (out.indexOf('\r') !== -1) out = out.replaceAll('\r', ' ');
+  if (out.indexOf('\n') !== -1) out = out.replaceAll('\n', ' ');
+  return out;
+}
+
+/** `'get'` or `'config|get'`: the command's full name, as Redis prints it. */
+export function wrongArity(fullName: string): string {
+  return `wrong number of arguments for '${sanitize(fullName)}' command`;
+}
+
+/**
+ * Redis's processCommand message: the name truncated to 128 bytes, then each
+ * argument quoted and followed by a space, while the argument text stays
+ * under 128 bytes in all (each argument itself cut to what is left).
+ */
+export function unknownCommand(name: string, args: readonly string[]): string {
+  let list = '';
+  for (let i = 0; i < args.length && list.length < 128; i++) {
+    const room = 128 - list.length;
+    list += `'${args[i]!.slice(0, room)}' `;
+  }
+  return sanitize(`unknown command '${name.slice(0, 128)}', with args beginning with: ${list}`);
+}
+
+/** `unknown subcommand 'foo'. Try CONFIG HELP.` */
+export function unknownSubcommand(sub: string, container: string): string {
+  return sanitize(`unknown subcommand '${sub.slice(0, 128)}'. Try ${container.toUpperCase()} HELP.`);
+}
+
+export function invalidExpireTime(cmd: string): string {
+  return `invalid expire time in '${cmd}' command`;
+}
+
+/** Base class of every thrown (non-reply) error; `code` is stable and documented. */
+export class MiniKvError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+    this.name = 'MiniKvError';
+  }
+}
+
+/** An unknown or invalid server option (command line, config file, startServer). */
+export class ConfigError extends MiniKvError {
+  constructor(message: string) {
+    super('ERR_MINIKV_CONFIG', message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The server could not listen (port in use, permission denied). */
+export class ListenError extends MiniKvError {
+  constructor(message: string) {
+    super('ERR_MINIKV_LISTEN', message);
+    this.name = 'ListenError';
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The keyspace's small interface: what commands, the embedding API and later
+ * persistence and replication may ask of storage. It knows nothing of the
+ * protocol or of replies; operations return values or a status, and the
+ * caller decides what to answer.
+ *
+ * Keys are latin1 strings (one character per byte, so any bytes round-trip).
+ * A string value is a latin1 string, or a RawString when it was built in place
+ * (APPEND, SETRANGE) or is too long for a JavaScript string. Other types
+ * (hash, list, …) will be objects with a `type` field.
+ *
+ * Time is always passed in: every operation that may meet an expired key
+ * takes the command's time snapshot `now` (milliseconds since the epoch) and
+ * treats a key whose expiry is at or before it as absent, deleting it
+ * (Redis's expireIfNeeded).
+ */
+
+/** A string value built or grown in place; `buf` may have spare capacity past `length`. */
+export class RawString {
+  readonly type = 'string' as const;
+  buf: Buffer;
+  length: number;
+  constructor(buf: Buffer, length: number) {
+    this.buf = buf;
+    this.length = length;
+  }
+  /** The value's bytes (a view, valid until the next change). */
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.length);
+  }
+}
+
+/** Any non-string value: each type is a class with a `type` name as TYPE reports it. */
+export interface TypedValue {
+  readonly type: string;
+}
+
+export type StoredValue = string | RawString | TypedValue;
+
+/** `expireAt` for set(): remove any TTL. */
+export const NO_EXPIRY = -1;
+/** `expireAt` for set(): keep the key's current TTL (SET KEEPTTL, APPEND, INCR, …). */
+export const KEEP_TTL = -2;
+
+/** What `typeName()` gives for a value, as TYPE replies. */
+export function typeName(v: StoredValue): string {
+  return typeof v === 'string' ? 'string' : v.type;
+}
+
+export interface Database {
+  /** Its index, 0 to databases-1 (changes under SWAPDB). */
+  id: number;
+  /** Keys held, including expired ones not yet reclaimed, as Redis's DBSIZE. */
+  size(): number;
+  /** Number of keys that carry a TTL (INFO keyspace's `expires`). */
+  expiresCount(): number;
+  /** The value of a live key, or undefined. */
+  get(key: string, now: number): StoredValue | undefined;
+  /** Whether a live key exists. */
+  has(key: string, now: number): boolean;
+  /**
+   * Stores a value. `expireAt` is an absolute time in ms, NO_EXPIRY to clear
+   * the TTL, or KEEP_TTL to keep whatever TTL the key had.
+   */
+  set(key: string, value: StoredValue, expireAt: number): void;
+  /** Deletes a live key; false when there was none. */
+  delete(key: string, now: number): boolean;
+  /** Absolute expiry in ms of an existing key, or NO_EXPIRY. */
+  getExpire(key: string): number;
+  /** Sets the absolute expiry of an existing key. */
+  setExpire(key: string, at: number): void;
+  /** Removes the TTL of an existing key; false when it had none. */
+  persist(key: string): boolean;
+  /** Live keys matching a glob pattern (null: all). */
+  keys(pattern: string | null, now: number): string[];
+  /**
+   * One SCAN step from `cursor` (0 starts): calls `visit` for each live key of
+   * at least `count` keys' worth of whole partitions, and returns the next
+   * cursor (0 when done). Every key present for the whole scan is visited
+   * exactly once. Returns -1 for a cursor that is out of range.
+   */
+  scan(cursor: number, count: number, now: number, visit: (key: string, value: StoredValue) => void): number;
+  /** A random live key, or null when there is none. */
+  randomKey(now: number): string | null;
+  /** Removes every key. */
+  clear(): void;
+  /**
+   * One active-expiry step: examines up to `max` keys that have a TTL,
+   * continuing where the last step stopped, and deletes the expired ones.
+   * Returns how many were examined and how many expired.
+   */
+  expireStep(now: number, max: number, out: ExpireStepResult): void;
+}
+
+export interface ExpireStepResult {
+  checked: number;
+  expired: number;
+}

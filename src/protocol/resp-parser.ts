@@ -1,0 +1,301 @@
+/**
+ * The request parser: turns the bytes a client sends into argument vectors.
+ *
+ * It owns one connection's unparsed input and the state of the request being
+ * read, so a request split at any byte resumes where it stopped. It knows
+ * nothing of commands, keyspace or replies. Both dialects live here: a request
+ * whose first byte is `*` is a RESP multibulk, anything else an inline line
+ * (see inline-parser.ts), as in Redis's processInputBuffer.
+ *
+ * Arguments come out as latin1 strings: one byte per character, so any bytes
+ * round-trip exactly, and V8 stores them compactly. Only an argument longer
+ * than `stringArgMax` stays a Buffer (V8 caps string length below 512 MB).
+ *
+ * Input buffer layout between reads:
+ *
+ *     buf: [ consumed ... | unparsed tail ............ ]
+ *                          ^pos                        ^buf.length
+ *
+ * Only the tail is kept; it is joined with the next chunk once per read. A
+ * bulk of `bigArg` bytes or more that is still arriving is copied into its own
+ * buffer (`big`), grown as data actually arrives, never sized from the
+ * announced length alone.
+ */
+import {
+  PROTO_INVALID_BULK,
+  PROTO_INVALID_MULTIBULK,
+  PROTO_TOO_BIG_BULK_COUNT,
+  PROTO_TOO_BIG_INLINE,
+  PROTO_TOO_BIG_MBULK_COUNT,
+  PROTO_UNBALANCED_QUOTES,
+  protoExpectedDollar,
+} from '../errors.js';
+import './buffer-ext.js';
+import { splitInlineArgs } from './inline-parser.js';
+import { DEFAULT_LIMITS, type ParserLimits } from './limits.js';
+
+/** One argument: a latin1 string, or a Buffer when longer than stringArgMax. */
+export type Arg = string | Buffer;
+
+const CR = 13;
+const STAR = 42;
+const DOLLAR = 36;
+const NL = 10;
+const MINUS = 45;
+const EMPTY = Buffer.alloc(0);
+/** Smallest buffer for a big bulk still arriving; grows by doubling. */
+const BIG_ARG_MIN_ALLOC = 64 * 1024; // bytes
+
+/**
+ * Reads a decimal integer from buf[start, end) with Redis's string2ll rules:
+ * optional '-', no '+', no leading zeros, no spaces, fits in 64 bits.
+ * Returns NaN when the bytes are not such an integer. Values beyond 2^53 lose
+ * precision, which no caller here needs (lengths are capped far lower).
+ */
+export function parseIntBytes(buf: Buffer, start: number, end: number): number {
+  if (start >= end || end - start > 20) return NaN;
+  let i = start;
+  let neg = false;
+  if (buf[i] === MINUS) {
+    neg = true;
+    i++;
+    if (i === end) return NaN;
+  }
+  const first = buf[i]! - 48;
+  if (first < 0 || first > 9) return NaN;
+  if (first === 0) return i + 1 === end && !neg ? 0 : NaN;
+  let n = first;
+  for (i++; i < end; i++) {
+    const d = buf[i]! - 48;
+    if (d < 0 || d > 9) return NaN;
+    n = n * 10 + d;
+  }
+  return neg ? -n : n;
+}
+
+export class RequestParser {
+  /** Set when the last `next()` hit a protocol error; the connection must close. */
+  error: string | null = null;
+  /** Whether the command last returned by `next()` was an inline request. */
+  inline = false;
+
+  private buf: Buffer = EMPTY;
+  private pos = 0;
+  /** Arguments still expected in the current multibulk; 0 between requests. */
+  private multibulkLen = 0;
+  /** Length of the bulk being read, or -1 while its `$` header is awaited. */
+  private bulkLen = -1;
+  private argv: Arg[] = [];
+  /** A big bulk being assembled in place, and how much of it has arrived. */
+  private big: Buffer | null = null;
+  private bigFilled = 0;
+  /** Set when a big bulk completed the current request inside append(). */
+  private ready = false;
+  private readonly limits: ParserLimits;
+
+  constructor(limits: Partial<ParserLimits> = {}) {
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
+  }
+
+  /** Bytes received and not yet parsed (for CLIENT LIST's qbuf and the query buffer limit). */
+  get pending(): number {
+    return this.buf.length - this.pos + this.bigFilled;
+  }
+
+  /** Appends one chunk read from the socket. Call `next()` until it returns null afterwards. */
+  append(chunk: Buffer): void {
+    if (this.big !== null) {
+      chunk = this.fillBig(chunk);
+      if (chunk.length === 0) return;
+    }
+    if (this.pos >= this.buf.length) {
+      this.buf = chunk;
+    } else {
+      const rest = this.buf.length - this.pos;
+      const joined = Buffer.allocUnsafe(rest + chunk.length);
+      this.buf.copy(joined, 0, this.pos);
+      chunk.copy(joined, rest);
+      this.buf = joined;
+    }
+    this.pos = 0;
+  }
+
+  /** Drops all buffered input (after a protocol error or on close). */
+  reset(): void {
+    this.buf = EMPTY;
+    this.pos = 0;
+    this.multibulkLen = 0;
+    this.bulkLen = -1;
+    this.argv = [];
+    this.big = null;
+    this.bigFilled = 0;
+    this.ready = false;
+  }
+
+  /**
+   * Returns the next complete request's arguments, or null when more input is
+   * needed or a protocol error occurred (then `error` is set and the caller
+   * replies with it and closes). Empty requests (`*0`, blank lines) are
+   * skipped, as in Redis.
+   */
+  next(): Arg[] | null {
+    if (this.ready) {
+      this.ready = false;
+      const argv = this.argv;
+      this.argv = [];
+      this.inline = false;
+      return argv;
+    }
+    if (this.error !== null || this.big !== null) return null;
+    for (;;) {
+      if (this.multibulkLen === 0) {
+        if (this.pos >= this.buf.length) {
+          if (this.buf !== EMPTY) {
+            this.buf = EMPTY;
+            this.pos = 0;
+          }
+          return null;
+        }
+        if (this.buf[this.pos] !== STAR) {
+          const argv = this.parseInline();
+          if (argv === null) return null;
+          if (argv.length === 0) continue;
+          this.inline = true;
+          return argv;
+        }
+        const started = this.startMultibulk();
+        if (started <= 0) {
+          if (started < 0) return null;
+          continue; // empty multibulk
+        }
+      }
+      const argv = this.parseBulks();
+      if (argv === null) return null;
+      this.inline = false;
+      return argv;
+    }
+  }
+
+  /** Reads `*N\r\n`. Returns 1 when arguments follow, 0 for an empty request, -1 for more input or an error. */
+  private startMultibulk(): number {
+    const buf = this.buf;
+    const cr = buf.indexOf(CR, this.pos);
+    if (cr === -1 || cr + 1 >= buf.length) {
+      if (buf.length - this.pos > this.limits.maxInlineSize) this.fail(PROTO_TOO_BIG_MBULK_COUNT);
+      return -1;
+    }
+    const n = parseIntBytes(buf, this.pos + 1, cr);
+    if (Number.isNaN(n) || n > this.limits.maxMultibulkLen) {
+      this.fail(PROTO_INVALID_MULTIBULK);
+      return -1;
+    }
+    this.pos = cr + 2;
+    if (n <= 0) return 0;
+    this.multibulkLen = n;
+    this.bulkLen = -1;
+    this.argv = [];
+    return 1;
+  }
+
+  /** Reads the bulks of the current multibulk; returns the argv once complete. */
+  private parseBulks(): Arg[] | null {
+    const buf = this.buf;
+    const limits = this.limits;
+    while (this.multibulkLen > 0) {
+      if (this.bulkLen === -1) {
+        if (this.pos >= buf.length) return null;
+        const cr = buf.indexOf(CR, this.pos);
+        if (cr === -1 || cr + 1 >= buf.length) {
+          if (buf.length - this.pos > limits.maxInlineSize) this.fail(PROTO_TOO_BIG_BULK_COUNT);
+          return null;
+        }
+        if (buf[this.pos] !== DOLLAR) {
+          this.fail(protoExpectedDollar(buf[this.pos]!));
+          return null;
+        }
+        const len = parseIntBytes(buf, this.pos + 1, cr);
+        if (Number.isNaN(len) || len < 0 || len > limits.maxBulkLen) {
+          this.fail(PROTO_INVALID_BULK);
+          return null;
+        }
+        this.pos = cr + 2;
+        this.bulkLen = len;
+        if (len >= limits.bigArg && buf.length - this.pos < len + 2) {
+          // Too big to wait for in the shared tail: assemble it in place.
+          this.startBig(buf.subarray(this.pos));
+          this.buf = EMPTY;
+          this.pos = 0;
+          return null;
+        }
+      }
+      const len = this.bulkLen;
+      // Redis skips the two bytes after the data without checking them.
+      if (buf.length - this.pos < len + 2) return null;
+      this.argv.push(len <= limits.stringArgMax ? buf.latin1Slice(this.pos, this.pos + len) : Buffer.from(buf.subarray(this.pos, this.pos + len)));
+      this.pos += len + 2;
+      this.bulkLen = -1;
+      this.multibulkLen--;
+    }
+    const argv = this.argv;
+    this.argv = [];
+    return argv;
+  }
+
+  private startBig(initial: Buffer): void {
+    const want = this.bulkLen + 2;
+    const size = Math.min(want, Math.max(BIG_ARG_MIN_ALLOC, initial.length * 2));
+    this.big = Buffer.allocUnsafe(size);
+    this.bigFilled = 0;
+    this.fillBig(initial);
+  }
+
+  /**
+   * Copies arriving bytes into the big bulk, doubling its buffer as needed
+   * (never past the announced size). When the bulk and its CRLF are complete,
+   * it becomes an argument, and whatever follows is returned for normal
+   * parsing; the returned buffer is empty while the bulk is still arriving.
+   */
+  private fillBig(chunk: Buffer): Buffer {
+    const want = this.bulkLen + 2;
+    let big = this.big!;
+    const take = Math.min(chunk.length, want - this.bigFilled);
+    if (this.bigFilled + take > big.length) {
+      const grown = Buffer.allocUnsafe(Math.min(want, Math.max(big.length * 2, this.bigFilled + take)));
+      big.copy(grown, 0, 0, this.bigFilled);
+      big = this.big = grown;
+    }
+    chunk.copy(big, this.bigFilled, 0, take);
+    this.bigFilled += take;
+    if (this.bigFilled < want) return EMPTY;
+    const len = this.bulkLen;
+    this.argv.push(len <= this.limits.stringArgMax ? big.latin1Slice(0, len) : big.subarray(0, len));
+    this.big = null;
+    this.bigFilled = 0;
+    this.bulkLen = -1;
+    this.multibulkLen--;
+    if (this.multibulkLen === 0) this.ready = true;
+    return chunk.subarray(take);
+  }
+
+  private parseInline(): Arg[] | null {
+    const buf = this.buf;
+    const nl = buf.indexOf(NL, this.pos);
+    if (nl === -1) {
+      if (buf.length - this.pos > this.limits.maxInlineSize) this.fail(PROTO_TOO_BIG_INLINE);
+      return null;
+    }
+    let end = nl;
+    if (end > this.pos && buf[end - 1] === CR) end--;
+    const argv = splitInlineArgs(buf, this.pos, end);
+    this.pos = nl + 1;
+    if (argv === null) {
+      this.fail(PROTO_UNBALANCED_QUOTES);
+      return null;
+    }
+    return argv;
+  }
+
+  private fail(message: string): void {
+    this.error = message;
+  }
+}

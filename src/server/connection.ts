@@ -1,0 +1,158 @@
+/**
+ * One client connection: its socket, its request parser and its client state.
+ *
+ * Per read: append the chunk to the parser, run every complete request in
+ * order, and send all their replies in one write (the reply writer gathers
+ * them). A protocol error is answered after the replies to the requests
+ * before it; then reading stops and the connection closes once the replies
+ * are out, as in Redis. Nothing stored is touched by a bad request.
+ *
+ * Backpressure: when a client stops reading its replies and the bytes queued
+ * on its socket pass OUTPUT_PAUSE_BYTES, we stop reading its requests until
+ * the socket drains, so a pipelining client that never reads cannot make the
+ * server buffer without bound.
+ */
+import type { Socket } from 'node:net';
+import type { CommandContext } from '../commands/table.js';
+import type { Database } from '../keyspace/keyspace.js';
+import { RequestParser } from '../protocol/resp-parser.js';
+import { MODE_RESP2, MODE_RESP3, MODE_TEXT, type ReplyTarget, type ReplyWriter } from '../protocol/reply-writer.js';
+import { dispatch } from './dispatch.js';
+import type { ClientState, ServerState } from './state.js';
+
+/** Stop reading a client's requests while this many reply bytes wait on its socket. */
+export const OUTPUT_PAUSE_BYTES = 1024 * 1024; // bytes
+
+export class Connection implements ClientState, ReplyTarget {
+  readonly id: number;
+  name = '';
+  dbIndex = 0;
+  resp: 2 | 3 = 2;
+  readonly addr: string;
+  readonly laddr: string;
+  readonly createdAt: number;
+  lastInteraction: number;
+  lastCommand = 'NULL';
+  libName = '';
+  libVer = '';
+  authenticated = true;
+  closeAfterReply = false;
+  readonly fd: number;
+
+  private readonly parser: RequestParser;
+  private readonly ctx: CommandContext;
+  private closed = false;
+  private pausedForOutput = false;
+  /** True while this connection's requests are running (see kill). */
+  private executing = false;
+
+  constructor(
+    readonly socket: Socket,
+    id: number,
+    private readonly server: ServerState,
+    private readonly writer: ReplyWriter,
+    private readonly onClose: (conn: Connection) => void,
+  ) {
+    this.id = id;
+    this.addr = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
+    this.laddr = `${socket.localAddress ?? '?'}:${socket.localPort ?? 0}`;
+    this.createdAt = Date.now();
+    this.lastInteraction = this.createdAt;
+    const handle = (socket as unknown as { _handle?: { fd?: number } })._handle;
+    this.fd = typeof handle?.fd === 'number' ? handle.fd : -1;
+    this.parser = new RequestParser({ maxBulkLen: server.config.getInt('proto-max-bulk-len') });
+    this.ctx = { server, client: this, db: server.dbs[0] as Database, reply: writer, now: 0 };
+    this.onData = this.onData.bind(this);
+    this.onDrain = this.onDrain.bind(this);
+    socket.setNoDelay(true);
+    socket.on('data', this.onData);
+    socket.on('drain', this.onDrain);
+    socket.on('close', () => this.finish());
+    socket.on('error', () => this.finish());
+  }
+
+  queryBufferLength(): number {
+    return this.parser.pending;
+  }
+
+  outputBufferLength(): number {
+    return this.socket.writableLength;
+  }
+
+  /** ReplyTarget: the writer hands over one batch of reply bytes. */
+  sendReply(data: Buffer): void {
+    if (this.closed) return;
+    this.server.stats.totalNetOutputBytes += data.length;
+    this.socket.write(data);
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed || this.closeAfterReply) return;
+    this.server.stats.totalNetInputBytes += chunk.length;
+    const parser = this.parser;
+    const writer = this.writer;
+    const textReplies = this.server.config.get('inline-replies') === 'text';
+    writer.begin(this);
+    parser.append(chunk);
+    this.executing = true;
+    for (;;) {
+      const argv = parser.next();
+      if (argv === null) break;
+      writer.mode = parser.inline && textReplies ? MODE_TEXT : this.resp === 3 ? MODE_RESP3 : MODE_RESP2;
+      dispatch(this.ctx, argv);
+      if (this.closeAfterReply || this.closed) break;
+    }
+    this.executing = false;
+    if (parser.error !== null) {
+      writer.mode = this.resp === 3 ? MODE_RESP3 : MODE_RESP2;
+      writer.error(parser.error);
+      this.closeAfterReply = true;
+    }
+    writer.flush();
+    if (this.closeAfterReply) {
+      this.closeGracefully();
+      return;
+    }
+    if (!this.pausedForOutput && this.socket.writableLength > OUTPUT_PAUSE_BYTES) {
+      this.pausedForOutput = true;
+      this.socket.pause();
+    }
+  }
+
+  private onDrain(): void {
+    if (this.pausedForOutput && !this.closed) {
+      this.pausedForOutput = false;
+      this.socket.resume();
+    }
+  }
+
+  /** Stops reading, sends what is queued, then closes (QUIT, protocol errors). */
+  closeGracefully(): void {
+    if (this.closed) return;
+    this.parser.reset();
+    this.socket.pause();
+    this.socket.end();
+    this.finish();
+  }
+
+  /**
+   * CLIENT KILL. Another client is closed at once; a client killing itself
+   * gets its reply first, as Redis's CLIENT_CLOSE_AFTER_REPLY.
+   */
+  kill(): void {
+    if (this.closed) return;
+    if (this.executing) {
+      this.closeAfterReply = true;
+      return;
+    }
+    this.socket.destroy();
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.parser.reset();
+    this.onClose(this);
+  }
+}

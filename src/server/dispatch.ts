@@ -1,0 +1,70 @@
+/**
+ * The dispatcher: finds a request's command in the table, answers the
+ * unknown-command, unknown-subcommand and arity errors (the only place that
+ * does, with Redis's exact text), takes the command's time snapshot, and runs
+ * the handler. Mirrors the checks at the top of Redis's processCommand.
+ */
+import type { CommandContext, LoadedCommand } from '../commands/table.js';
+import { unknownCommand, unknownSubcommand, wrongArity } from '../errors.js';
+import type { Arg } from '../protocol/resp-parser.js';
+import type { CommandStat } from './state.js';
+
+/** An argument as a latin1 string (a Buffer only for huge bulks). */
+export function argString(a: Arg): string {
+  return typeof a === 'string' ? a : a.toString('latin1');
+}
+
+function rejectUnknown(ctx: CommandContext, argv: Arg[]): void {
+  const args: string[] = [];
+  for (let i = 1; i < argv.length; i++) args.push(argString(argv[i]!));
+  ctx.reply.error(unknownCommand(argString(argv[0]!), args));
+}
+
+/** Finds the command (or subcommand) to run, or replies with the error and returns null. */
+export function resolveCommandOrReply(ctx: CommandContext, argv: Arg[]): LoadedCommand | null {
+  const name = argv[0]!;
+  let cmd = typeof name === 'string' ? ctx.server.table.lookup(name) : undefined;
+  if (cmd === undefined) {
+    rejectUnknown(ctx, argv);
+    return null;
+  }
+  if (cmd.subcommands !== null) {
+    if (argv.length === 1) {
+      ctx.reply.error(wrongArity(cmd.fullName));
+      return null;
+    }
+    const subName = argString(argv[1]!);
+    const sub = cmd.subcommands.get(subName.toLowerCase());
+    if (sub === undefined) {
+      ctx.reply.error(unknownSubcommand(subName, cmd.fullName));
+      return null;
+    }
+    cmd = sub;
+  }
+  const arity = cmd.arity;
+  if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
+    ctx.reply.error(wrongArity(cmd.fullName));
+    return null;
+  }
+  return cmd;
+}
+
+/** Runs one request: resolve, snapshot time and database, call the handler, count it. */
+export function dispatch(ctx: CommandContext, argv: Arg[]): void {
+  const cmd = resolveCommandOrReply(ctx, argv);
+  if (cmd === null) return;
+  const server = ctx.server;
+  const client = ctx.client;
+  ctx.now = server.clock.now();
+  ctx.db = server.dbs[client.dbIndex]!;
+  client.lastInteraction = ctx.now;
+  client.lastCommand = cmd.fullName;
+  server.stats.totalCommandsProcessed++;
+  let stat = server.stats.commands.get(cmd.fullName);
+  if (stat === undefined) {
+    stat = { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0 } satisfies CommandStat;
+    server.stats.commands.set(cmd.fullName, stat);
+  }
+  stat.calls++;
+  cmd.handler!(ctx, argv);
+}

@@ -1,0 +1,46 @@
+/**
+ * mini-kv-server: parses redis-server style arguments (an optional config
+ * file, then --name value options), starts the server, logs one line when it
+ * is ready, and exits cleanly on SIGINT/SIGTERM (a second signal exits at
+ * once). Exits non-zero with a clear message when an option is bad or the
+ * port is taken.
+ */
+import { MiniKvError } from '../errors.js';
+import { parseServerArgs } from './config.js';
+import { MiniKvServer } from './server.js';
+
+export async function main(argv: readonly string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write('Usage: mini-kv-server [/path/to/mini-kv.conf] [--option value ...]\n' +
+      'Options are named as in redis.conf, e.g. --port 7000 --bind 127.0.0.1 --requirepass secret\n' +
+      'The command line overrides the config file. --port 0 picks a free port.\n');
+    return;
+  }
+  if (argv.includes('--version') || argv.includes('-v')) {
+    const { MINIKV_VERSION, VERSION } = await import('./server.js');
+    process.stdout.write(`mini-kv-server v=${MINIKV_VERSION} redis-compat=${VERSION}\n`);
+    return;
+  }
+  let server: MiniKvServer;
+  try {
+    const config: Record<string, string> = {};
+    for (const [name, value] of parseServerArgs(argv)) config[name] = value;
+    server = new MiniKvServer({ config, log: (line) => process.stdout.write(line + '\n') });
+    await server.listen();
+  } catch (e) {
+    if (e instanceof MiniKvError) {
+      process.stderr.write(`mini-kv-server: ${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) process.exit(0);
+    stopping = true;
+    process.stdout.write(`Received ${signal}, shutting down\n`);
+    void server.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}

@@ -1,0 +1,183 @@
+/**
+ * The server: listens on the configured addresses, accepts connections and
+ * owns everything they share (config, databases, clock, command table,
+ * statistics, active expiry). `listen()` and `close()` are its whole life.
+ * It is used by the mini-kv-server binary and by the embedding API alike, so
+ * it never touches process-wide state (signals, exit, stdout) itself.
+ */
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import { ALL_COMMANDS } from '../commands/index.js';
+import { CommandTable } from '../commands/table.js';
+import { ConfigError, ListenError, MAX_CLIENTS } from '../errors.js';
+import { Clock } from '../keyspace/clock.js';
+import { ActiveExpire } from '../keyspace/expiry.js';
+import type { Database } from '../keyspace/keyspace.js';
+import { SlotDatabase } from '../keyspace/slot-store.js';
+import { ReplyWriter } from '../protocol/reply-writer.js';
+import { Config } from './config.js';
+import { Connection } from './connection.js';
+import { newStats, type ClientState, type ServerState, type Stats } from './state.js';
+
+/** The Redis version whose behaviour mini-kv follows (INFO redis_version, HELLO version). */
+export const VERSION = '7.0.15';
+/** mini-kv's own version, beside the Redis version it is compatible with. */
+export const MINIKV_VERSION = '0.1.0';
+
+export interface ServerOptions {
+  /** Any redis.conf option by name, e.g. { port: 0, bind: '127.0.0.1', hz: 50 }. */
+  config?: Record<string, string | number | boolean>;
+  /** A clock to use (the embedding API's controllable clock). */
+  clock?: Clock;
+  /** Where log lines go; nothing is logged when absent. */
+  log?: (line: string) => void;
+  /** Entries per keyspace Map before a slot chains another (tests lower it). */
+  partitionLimit?: number;
+}
+
+/** Shared command table: built and checked once per process. */
+let sharedTable: CommandTable | null = null;
+function commandTable(): CommandTable {
+  if (sharedTable === null) sharedTable = new CommandTable(ALL_COMMANDS);
+  return sharedTable;
+}
+
+export class MiniKvServer implements ServerState {
+  readonly config: Config;
+  readonly dbs: Database[];
+  readonly clock: Clock;
+  readonly table: CommandTable;
+  readonly stats: Stats = newStats();
+  readonly clients = new Map<number, ClientState>();
+  readonly activeExpire: ActiveExpire;
+  readonly startTime = Date.now();
+  readonly runId = randomBytes(20).toString('hex');
+  readonly version = VERSION;
+  port = 0;
+  /** Addresses actually listened on, as host strings. */
+  readonly addresses: string[] = [];
+
+  private readonly servers: net.Server[] = [];
+  private readonly connections = new Set<Connection>();
+  private readonly writer = new ReplyWriter();
+  private nextClientId = 1;
+  private closing: Promise<void> | null = null;
+  private readonly log: (line: string) => void;
+
+  constructor(options: ServerOptions = {}) {
+    this.config = new Config(options.config ?? {});
+    this.clock = options.clock ?? new Clock();
+    this.table = commandTable();
+    this.log = options.log ?? (() => {});
+    const n = this.config.getInt('databases');
+    this.dbs = [];
+    for (let i = 0; i < n; i++) this.dbs.push(new SlotDatabase(i, { partitionLimit: options.partitionLimit, onLazyExpire: () => this.noteExpired(1) }));
+    this.activeExpire = new ActiveExpire(() => this.dbs, this.clock, (count) => this.noteExpired(count));
+    this.config.onChange = (name) => {
+      if (name === 'hz' && this.servers.length > 0) this.activeExpire.start(this.config.getInt('hz'));
+    };
+  }
+
+  noteExpired(count: number): void {
+    this.stats.expiredKeys += count;
+  }
+
+  /** The first address listened on, for URLs and log lines. */
+  get host(): string {
+    return this.addresses[0] ?? '127.0.0.1';
+  }
+
+  /**
+   * Listens on every `bind` address (a `-` prefix marks one that may be
+   * unavailable, as in redis.conf) on `port`; port 0 picks a free port, shared
+   * by all addresses. Rejects with ListenError when a required address fails.
+   */
+  async listen(): Promise<void> {
+    const words = this.config.get('bind').split(' ').filter((w) => w !== '');
+    if (words.length === 0) throw new ConfigError('bind needs at least one address');
+    let port = this.config.getInt('port');
+    for (const word of words) {
+      const optional = word.startsWith('-');
+      const host = optional ? word.slice(1) : word;
+      const address = host === '*' ? '0.0.0.0' : host === '::*' ? '::' : host;
+      try {
+        const server = await this.listenOne(address, port);
+        port = (server.address() as net.AddressInfo).port;
+        this.servers.push(server);
+        this.addresses.push(address);
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        if (optional && (err.code === 'EADDRNOTAVAIL' || err.code === 'EAFNOSUPPORT' || err.code === 'EINVAL')) continue;
+        await this.close();
+        const reason = err.code === 'EADDRINUSE' ? 'Address already in use' : err.message;
+        throw new ListenError(`Could not create server TCP listening socket ${address}:${port}: bind: ${reason}`);
+      }
+    }
+    this.port = port;
+    this.activeExpire.start(this.config.getInt('hz'));
+    this.log(`mini-kv ${MINIKV_VERSION} (Redis ${VERSION} compatible) ready to accept connections on ${this.addresses.map((a) => (a.includes(':') ? `[${a}]` : a) + ':' + port).join(', ')} (pid ${process.pid})`);
+  }
+
+  private listenOne(host: string, port: number): Promise<net.Server> {
+    return new Promise((resolve, reject) => {
+      const server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
+      server.once('error', reject);
+      server.listen({ host, port, exclusive: true, backlog: 511 }, () => {
+        server.off('error', reject);
+        resolve(server);
+      });
+    });
+  }
+
+  private accept(socket: net.Socket): void {
+    if (this.closing !== null) {
+      socket.destroy();
+      return;
+    }
+    this.stats.totalConnectionsReceived++;
+    if (this.clients.size >= this.config.getInt('maxclients')) {
+      this.stats.rejectedConnections++;
+      socket.end(`-ERR ${MAX_CLIENTS}\r\n`);
+      socket.on('error', () => {});
+      return;
+    }
+    const conn = new Connection(socket, this.nextClientId++, this, this.writer, (c) => {
+      this.connections.delete(c);
+      this.clients.delete(c.id);
+    });
+    this.connections.add(conn);
+    this.clients.set(conn.id, conn);
+  }
+
+  /** SHUTDOWN from a client: close everything (the binary exits when done). */
+  shutdown(): void {
+    void this.close();
+  }
+
+  /** Stops listening, closes every connection and timer. Idempotent. */
+  close(): Promise<void> {
+    if (this.closing !== null) return this.closing;
+    this.closing = (async () => {
+      this.activeExpire.stop();
+      const closed = this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
+      for (const conn of [...this.connections]) {
+        conn.socket.end();
+        conn.socket.destroySoon?.();
+      }
+      // Sockets that do not finish promptly are destroyed.
+      const deadline = setTimeout(() => {
+        for (const conn of this.connections) conn.socket.destroy();
+      }, 500);
+      deadline.unref();
+      await Promise.all(closed);
+      clearTimeout(deadline);
+      for (const conn of [...this.connections]) conn.socket.destroy();
+    })();
+    return this.closing;
+  }
+
+  /** Resolves when close() has finished (for the binary's exit). */
+  get closed(): Promise<void> | null {
+    return this.closing;
+  }
+}
