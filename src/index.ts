@@ -1,0 +1,271 @@
+/**
+ * The embedding API: start a real mini-kv server inside a Node process (a
+ * test suite, a dev script) in milliseconds, read and write its keys without
+ * a client, and control its clock.
+ *
+ *     import { startServer } from 'mini-kv';
+ *     const srv = await startServer();            // 127.0.0.1, a free port
+ *     const redis = new Redis(srv.url);
+ *     srv.clock.freeze();
+ *     await srv.clock.advance(60_000);            // TTLs run out, no sleeping
+ *     await srv.close();
+ *
+ * Importing this module starts nothing: no socket, no timer. Each server is
+ * independent (keyspace, clock, config, clients). Strings passed in and out
+ * are UTF-8; use the *Buffer variants for arbitrary bytes.
+ */
+import { ConfigError, MiniKvError } from './errors.js';
+import { Clock } from './keyspace/clock.js';
+import { KEEP_TTL, NO_EXPIRY, RawString, typeName, type StoredValue } from './keyspace/keyspace.js';
+import { optionSpec } from './server/config.js';
+import { MINIKV_VERSION, MiniKvServer, VERSION } from './server/server.js';
+
+export { ConfigError, ListenError, MiniKvError } from './errors.js';
+export { MiniKvServer, MINIKV_VERSION, VERSION } from './server/server.js';
+export type { ServerOptions } from './server/server.js';
+
+/** Options for startServer: any redis.conf option (kebab-case or camelCase) plus these. */
+export interface StartServerOptions {
+  /** TCP port; 0 (the default here) picks a free one. */
+  port?: number;
+  /** Address to listen on (redis.conf `bind`); default 127.0.0.1. */
+  host?: string;
+  /** Start with the clock frozen at this time (a Date, epoch ms, or true for now). */
+  frozenClock?: Date | number | boolean;
+  /** Log lines (ready, shutdown) go here; silent by default. */
+  log?: (line: string) => void;
+  /** Any other redis.conf option, e.g. requirepass, databases, hz, 'inline-replies'. */
+  [option: string]: unknown;
+}
+
+/** Options for EmbeddedServer.set. */
+export interface SetOptions {
+  /** Expire after this many milliseconds. */
+  px?: number;
+  /** Expire after this many seconds. */
+  ex?: number;
+  /** Expire at this Date or epoch-milliseconds time. */
+  expireAt?: Date | number;
+  /** Keep the key's current TTL. */
+  keepTtl?: boolean;
+  /** Database index (default 0). */
+  db?: number;
+}
+
+function toKey(key: string | Buffer): string {
+  return typeof key === 'string' ? Buffer.from(key, 'utf8').toString('latin1') : key.toString('latin1');
+}
+
+function fromKey(key: string): string {
+  return Buffer.from(key, 'latin1').toString('utf8');
+}
+
+function valueBytes(v: StoredValue): Buffer | null {
+  if (typeof v === 'string') return Buffer.from(v, 'latin1');
+  if (v instanceof RawString) return Buffer.from(v.bytes());
+  return null;
+}
+
+/** A server's clock as a test sees it. Every change is seen by clients at once. */
+export interface ServerClock {
+  /** Current server time, ms since the epoch. */
+  now(): number;
+  /** Whether time is stopped. */
+  readonly frozen: boolean;
+  /** Stops time where it stands. */
+  freeze(): void;
+  /** Lets time run again from where it stands. */
+  unfreeze(): void;
+  /** Moves time forward by `ms`; resolves once the keys this expires are gone. */
+  advance(ms: number): Promise<void>;
+  /** Jumps to `time`; resolves once the keys this expires are gone. */
+  set(time: Date | number): Promise<void>;
+}
+
+class EmbeddedClock implements ServerClock {
+  constructor(private readonly clock: Clock, private readonly server: MiniKvServer) {}
+  now(): number {
+    return this.clock.now();
+  }
+  get frozen(): boolean {
+    return this.clock.frozen;
+  }
+  freeze(): void {
+    this.clock.freeze();
+  }
+  unfreeze(): void {
+    this.clock.unfreeze();
+  }
+  async advance(ms: number): Promise<void> {
+    this.clock.advance(ms);
+    this.server.activeExpire.drain();
+  }
+  async set(time: Date | number): Promise<void> {
+    this.clock.set(time);
+    this.server.activeExpire.drain();
+  }
+}
+
+/** A running server, as startServer returns it. */
+export class EmbeddedServer {
+  /** The underlying server (config, stats, databases) for advanced use. */
+  readonly server: MiniKvServer;
+  readonly clock: ServerClock;
+
+  constructor(server: MiniKvServer, clock: Clock) {
+    this.server = server;
+    this.clock = new EmbeddedClock(clock, server);
+  }
+
+  get port(): number {
+    return this.server.port;
+  }
+
+  get host(): string {
+    return this.server.host;
+  }
+
+  /** `redis://127.0.0.1:PORT`, for any Redis client. */
+  get url(): string {
+    const h = this.host.includes(':') ? `[${this.host}]` : this.host;
+    return `redis://${h}:${this.port}`;
+  }
+
+  /** Closes the listener and every connection. Idempotent; leaves no handle behind. */
+  close(): Promise<void> {
+    return this.server.close();
+  }
+
+  private db(index = 0) {
+    const db = this.server.dbs[index];
+    if (db === undefined) throw new MiniKvError('ERR_MINIKV_DB', `no database ${index} (databases: ${this.server.dbs.length})`);
+    return db;
+  }
+
+  /** Removes every key of every database. */
+  flushAll(): void {
+    for (const db of this.server.dbs) db.clear();
+  }
+
+  /** Removes every key of one database. */
+  flushDb(db = 0): void {
+    this.db(db).clear();
+  }
+
+  /** A string value as UTF-8 text, or null when the key is missing. Throws on a non-string key. */
+  get(key: string | Buffer, db = 0): string | null {
+    const b = this.getBuffer(key, db);
+    return b === null ? null : b.toString('utf8');
+  }
+
+  /** A string value's bytes, or null when the key is missing. */
+  getBuffer(key: string | Buffer, db = 0): Buffer | null {
+    const v = this.db(db).get(toKey(key), this.clock.now());
+    if (v === undefined) return null;
+    const b = valueBytes(v);
+    if (b === null) throw new MiniKvError('ERR_MINIKV_WRONGTYPE', `key holds a ${typeName(v)}, not a string`);
+    return b;
+  }
+
+  /** Stores a string value (UTF-8 text or bytes), with an optional TTL. */
+  set(key: string | Buffer, value: string | Buffer | number, options: SetOptions = {}): void {
+    const now = this.clock.now();
+    let at = options.keepTtl === true ? KEEP_TTL : NO_EXPIRY;
+    if (options.px !== undefined) at = now + options.px;
+    else if (options.ex !== undefined) at = now + options.ex * 1000;
+    else if (options.expireAt !== undefined) at = typeof options.expireAt === 'number' ? options.expireAt : options.expireAt.getTime();
+    if (at !== KEEP_TTL && at !== NO_EXPIRY && !Number.isFinite(at)) throw new RangeError('invalid expiry');
+    const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : typeof value === 'number' ? Buffer.from(String(value)) : value;
+    this.db(options.db).set(toKey(key), bytes.toString('latin1'), at);
+  }
+
+  /** Deletes keys; returns how many existed. */
+  del(...keys: (string | Buffer)[]): number {
+    const now = this.clock.now();
+    let n = 0;
+    for (const k of keys) if (this.db(0).delete(toKey(k), now)) n++;
+    return n;
+  }
+
+  /** Whether a key exists (and has not expired). */
+  exists(key: string | Buffer, db = 0): boolean {
+    return this.db(db).has(toKey(key), this.clock.now());
+  }
+
+  /** Keys matching a Redis glob pattern (default all), as UTF-8 text. */
+  keys(pattern = '*', db = 0): string[] {
+    return this.db(db).keys(toKey(pattern), this.clock.now()).map(fromKey);
+  }
+
+  /** Remaining time to live in ms: -2 when the key is missing, -1 when it has no TTL (as PTTL). */
+  pttl(key: string | Buffer, db = 0): number {
+    const d = this.db(db);
+    const k = toKey(key);
+    const now = this.clock.now();
+    if (!d.has(k, now)) return -2;
+    const at = d.getExpire(k);
+    return at === NO_EXPIRY ? -1 : Math.max(0, at - now);
+  }
+
+  /** Remaining time to live in seconds, rounded as TTL does: -2 missing, -1 no TTL. */
+  ttl(key: string | Buffer, db = 0): number {
+    const ms = this.pttl(key, db);
+    return ms < 0 ? ms : Math.floor((ms + 500) / 1000);
+  }
+
+  /** Sets a TTL in ms on an existing key; false when the key is missing. */
+  expire(key: string | Buffer, ms: number, db = 0): boolean {
+    const d = this.db(db);
+    const k = toKey(key);
+    const now = this.clock.now();
+    if (!d.has(k, now)) return false;
+    if (ms <= 0) d.delete(k, now);
+    else d.setExpire(k, now + ms);
+    return true;
+  }
+
+  /** Number of keys in a database. */
+  dbSize(db = 0): number {
+    return this.db(db).size();
+  }
+}
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+}
+
+/**
+ * Starts a server and resolves once it accepts connections. Defaults differ
+ * from the binary's where a test wants them to: 127.0.0.1, a free port, no
+ * log output. Rejects with ConfigError for an unknown or invalid option and
+ * ListenError when the port is taken.
+ */
+export async function startServer(options: StartServerOptions = {}): Promise<EmbeddedServer> {
+  const config: Record<string, string | number | boolean> = { port: 0, bind: '127.0.0.1' };
+  let log: ((line: string) => void) | undefined;
+  const clock = new Clock();
+  for (const [name, value] of Object.entries(options)) {
+    if (value === undefined) continue;
+    if (name === 'log') {
+      if (typeof value !== 'function') throw new ConfigError('log must be a function');
+      log = value as (line: string) => void;
+    } else if (name === 'host') {
+      config.bind = String(value);
+    } else if (name === 'frozenClock') {
+      if (value === false) continue;
+      if (value !== true) clock.set(value as Date | number);
+      clock.freeze();
+    } else {
+      const key = optionSpec(name) !== undefined ? name : kebab(name);
+      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+        throw new ConfigError(`option '${name}' must be a string, number or boolean`);
+      }
+      config[key] = value;
+    }
+  }
+  const server = new MiniKvServer({ config, clock, log });
+  await server.listen();
+  return new EmbeddedServer(server, clock);
+}
+
+export const version = { minikv: MINIKV_VERSION, redis: VERSION };
