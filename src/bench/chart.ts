@@ -47,7 +47,7 @@ function esc(s: string): string {
 export function fmtTick(v: number): string {
   if (v >= 1e6) return `${v / 1e6}M`;
   if (v >= 1e3) return `${v / 1e3}k`;
-  if (v >= 1) return String(v);
+  if (v >= 1) return String(Number(v.toPrecision(3)));
   return String(Number(v.toPrecision(1)));
 }
 
@@ -82,6 +82,24 @@ function panel(x0: number, y0: number, title: string, xLabel: string, yLabel: st
   out.push(`<g>`);
   out.push(`<text x="${x0 + PANEL_W / 2}" y="${y0 + 20}" text-anchor="middle" font-size="14" font-weight="bold">${esc(title)}</text>`);
   out.push(`<rect x="${x0 + MARGIN.left}" y="${y0 + MARGIN.top}" width="${plotW}" height="${plotH}" fill="#fff" stroke="#333"/>`);
+  // Minor gridlines at 2x and 5x each decade, labelled when the axis spans two decades or fewer.
+  const minor = (lo: number, hi: number): number[] => {
+    const out: number[] = [];
+    for (let d = lo; d < hi * 0.9999; d *= 10) out.push(2 * d, 5 * d);
+    return out;
+  };
+  const labelMinorX = Math.log10(xHi / xLo) <= 2.0001;
+  const labelMinorY = Math.log10(yHi / yLo) <= 2.0001;
+  for (const m of minor(xLo, xHi)) {
+    const x = px(m).toFixed(1);
+    out.push(`<line x1="${x}" y1="${y0 + MARGIN.top}" x2="${x}" y2="${y0 + MARGIN.top + plotH}" stroke="#f0f0f0"/>`);
+    if (labelMinorX) out.push(`<text x="${x}" y="${y0 + MARGIN.top + plotH + 16}" text-anchor="middle" font-size="10" fill="#666">${fmtTick(m)}</text>`);
+  }
+  for (const m of minor(yLo, yHi)) {
+    const y = py(m).toFixed(1);
+    out.push(`<line x1="${x0 + MARGIN.left}" y1="${y}" x2="${x0 + MARGIN.left + plotW}" y2="${y}" stroke="#f0f0f0"/>`);
+    if (labelMinorY) out.push(`<text x="${x0 + MARGIN.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle" font-size="10" fill="#666">${fmtTick(m)}</text>`);
+  }
   for (let d = xLo; d <= xHi * 1.0001; d *= 10) {
     const x = px(d).toFixed(1);
     out.push(`<line x1="${x}" y1="${y0 + MARGIN.top}" x2="${x}" y2="${y0 + MARGIN.top + plotH}" stroke="#ddd"/>`);
@@ -99,7 +117,7 @@ function panel(x0: number, y0: number, title: string, xLabel: string, yLabel: st
     const pts = line.points.filter((p) => p.x > 0 && p.y > 0).sort((a, b) => a.x - b.x);
     if (pts.length === 0) continue;
     const d = pts.map((p, i) => `${i === 0 ? 'M' : 'L'}${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}`).join(' ');
-    out.push(`<path d="${d}" fill="none" stroke="${line.color}" stroke-width="2"${line.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
+    out.push(`<path d="${d}" fill="none" stroke="${line.color}" stroke-width="${line.dashed ? 1.5 : 2}"${line.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
     if (!line.dashed) {
       for (const p of pts) {
         out.push(`<circle cx="${px(p.x).toFixed(1)}" cy="${py(p.y).toFixed(1)}" r="3.5" fill="${line.color}"><title>${esc(p.tip)}</title></circle>`);
