@@ -4,6 +4,12 @@
  * \n \r \t \b \a, \xHH and \<any>; '...' understands \' only; a closing quote
  * must be followed by whitespace or the end of the line. Knows nothing of
  * commands. Runs on bytes and builds latin1 strings, so any byte round-trips.
+ *
+ * As in sdssplitargs, isspace() (which includes \v and \f) skips the blanks
+ * between arguments and is what must follow a closing quote, but inside an
+ * unquoted token only space, \t, \r and \n end it: `a\vb` is one argument.
+ * One deliberate difference: a NUL byte is an ordinary byte here (Redis's C
+ * string scanning stops at it).
  */
 import './buffer-ext.js';
 
@@ -15,6 +21,11 @@ const BACKSLASH = 92;
 /** isspace() in the C locale: space, \t \n \v \f \r. */
 function isSpace(c: number): boolean {
   return c === SPACE || (c >= 9 && c <= 13);
+}
+
+/** What ends an unquoted token in sdssplitargs: space, \t, \n, \r (not \v, \f). */
+function endsToken(c: number): boolean {
+  return c === SPACE || c === 9 || c === 10 || c === 13;
 }
 
 function hexValue(c: number): number {
@@ -36,8 +47,8 @@ export function splitInlineArgs(buf: Buffer, start: number, end: number): string
     if (i >= end) return args;
     // Fast path: a plain token with no quotes is a direct slice.
     let j = i;
-    while (j < end && !isSpace(buf[j]!) && buf[j] !== DQUOTE && buf[j] !== SQUOTE) j++;
-    if (j >= end || isSpace(buf[j]!)) {
+    while (j < end && !endsToken(buf[j]!) && buf[j] !== DQUOTE && buf[j] !== SQUOTE) j++;
+    if (j >= end || endsToken(buf[j]!)) {
       args.push(buf.latin1Slice(i, j));
       i = j;
       continue;
@@ -92,7 +103,7 @@ export function splitInlineArgs(buf: Buffer, start: number, end: number): string
       } else {
         if (i >= end) break;
         const c = buf[i]!;
-        if (isSpace(c)) break;
+        if (endsToken(c)) break;
         if (c === DQUOTE) inDouble = true;
         else if (c === SQUOTE) inSingle = true;
         else token += String.fromCharCode(c);

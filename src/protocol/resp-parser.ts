@@ -76,7 +76,10 @@ export function parseIntBytes(buf: Buffer, start: number, end: number): number {
 export class RequestParser {
   /** Set when the last `next()` hit a protocol error; the connection must close. */
   error: string | null = null;
-  /** Whether the command last returned by `next()` was an inline request. */
+  /**
+   * Whether the command last returned by `next()` was an inline request, or,
+   * after a protocol error, whether the bad request was inline.
+   */
   inline = false;
 
   private buf: Buffer = EMPTY;
@@ -120,8 +123,13 @@ export class RequestParser {
     this.pos = 0;
   }
 
-  /** Drops all buffered input (after a protocol error or on close). */
+  /**
+   * Drops all buffered input and any protocol error (after a protocol error or
+   * on close); the parser is then as new.
+   */
   reset(): void {
+    this.error = null;
+    this.inline = false;
     this.buf = EMPTY;
     this.pos = 0;
     this.multibulkLen = 0;
@@ -209,8 +217,10 @@ export class RequestParser {
           if (buf.length - this.pos > limits.maxInlineSize) this.fail(PROTO_TOO_BIG_BULK_COUNT);
           return null;
         }
-        if (buf[this.pos] !== DOLLAR) {
-          this.fail(protoExpectedDollar(buf[this.pos]!));
+        const first = buf[this.pos]!;
+        if (first !== DOLLAR) {
+          // Redis's addReplyErrorFormat maps CR and LF to spaces: `got ' '`.
+          this.fail(protoExpectedDollar(first === CR || first === NL ? 32 : first));
           return null;
         }
         const len = parseIntBytes(buf, this.pos + 1, cr);
@@ -281,7 +291,7 @@ export class RequestParser {
     const buf = this.buf;
     const nl = buf.indexOf(NL, this.pos);
     if (nl === -1) {
-      if (buf.length - this.pos > this.limits.maxInlineSize) this.fail(PROTO_TOO_BIG_INLINE);
+      if (buf.length - this.pos > this.limits.maxInlineSize) this.fail(PROTO_TOO_BIG_INLINE, true);
       return null;
     }
     let end = nl;
@@ -289,13 +299,15 @@ export class RequestParser {
     const argv = splitInlineArgs(buf, this.pos, end);
     this.pos = nl + 1;
     if (argv === null) {
-      this.fail(PROTO_UNBALANCED_QUOTES);
+      this.fail(PROTO_UNBALANCED_QUOTES, true);
       return null;
     }
     return argv;
   }
 
-  private fail(message: string): void {
+  /** Records a protocol error and the dialect of the request that caused it. */
+  private fail(message: string, inline = false): void {
+    this.inline = inline;
     this.error = message;
   }
 }
