@@ -28,6 +28,14 @@ export const NOPROTO = 'NOPROTO unsupported protocol version';
 export const INVALID_CURSOR = 'invalid cursor';
 export const EXPIRE_OPTIONS_CONFLICT = 'NX and XX, GT or LT options at the same time are not compatible';
 export const NX_XX_CONFLICT = 'XX and NX options at the same time are not compatible';
+/** A 64-bit integer outside int's range where Redis wants an int (object.c getIntFromObjectOrReply). */
+export const INT_OUT_OF_RANGE = 'value is out of range, value must between -2147483648 and 2147483647';
+/** EXPIRE family with both GT and LT (expire.c parseExtendedExpireArgumentsOrReply). */
+export const GT_LT_CONFLICT = 'GT and LT options at the same time are not compatible';
+/** OBJECT FREQ without an LFU maxmemory-policy (object.c objectCommand). */
+export const LFU_NOT_SELECTED = 'An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.';
+/** OBJECT IDLETIME with an LFU maxmemory-policy (object.c objectCommand). */
+export const LFU_SELECTED = 'An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.';
 export const GT_LT_NX_CONFLICT = 'GT, LT, and/or NX options at the same time are not compatible';
 export const INVALID_COMMAND_SPECIFIED = 'Invalid command specified';
 export const INVALID_ARGS_SPECIFIED = 'Invalid arguments specified for command';
@@ -81,6 +89,11 @@ export function unknownSubcommand(sub: string, container: string): string {
 
 export function invalidExpireTime(cmd: string): string {
   return `invalid expire time in '${cmd}' command`;
+}
+
+/** `Unsupported option foo`: an unknown word after EXPIRE's time (expire.c). */
+export function unsupportedOption(opt: string): string {
+  return sanitize(`Unsupported option ${opt}`);
 }
 
 /** Base class of every thrown (non-reply) error; `code` is stable and documented. */
