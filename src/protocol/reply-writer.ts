@@ -239,8 +239,13 @@ export class ReplyWriter {
     this.crlf();
   }
 
-  /** An error reply; `ERR ` is added unless the message starts with a code. */
+  /**
+   * An error reply; `ERR ` is added unless the message starts with a code.
+   * CR and LF become spaces, as in Redis's addReplyErrorFormat, so that no
+   * message can break the protocol (callers should sanitize already).
+   */
   error(msg: string): void {
+    if (msg.indexOf('\r') !== -1 || msg.indexOf('\n') !== -1) msg = msg.replace(/[\r\n]/g, ' ');
     const full = hasErrorCode(msg) ? msg : 'ERR ' + msg;
     if (this.mode === MODE_TEXT) {
       this.textLine('(error) ' + full);
