@@ -16,6 +16,8 @@ export const SYNTAX_ERR = 'syntax error';
 export const NOT_INTEGER = 'value is not an integer or out of range';
 export const NOT_FLOAT = 'value is not a valid float';
 export const OVERFLOW = 'increment or decrement would overflow';
+/** DECRBY -9223372036854775808: negating LLONG_MIN would overflow (t_string.c decrbyCommand). */
+export const DECR_OVERFLOW = 'decrement would overflow';
 export const INCR_FLOAT_NAN = 'increment would produce NaN or Infinity';
 export const WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
 export const NO_SUCH_KEY = 'no such key';
