@@ -104,7 +104,8 @@ export class Connection implements ClientState, ReplyTarget {
     }
     this.executing = false;
     if (parser.error !== null) {
-      writer.mode = this.resp === 3 ? MODE_RESP3 : MODE_RESP2;
+      // A bad inline request is answered in the dialect its command would have had.
+      writer.mode = parser.inline && textReplies ? MODE_TEXT : this.resp === 3 ? MODE_RESP3 : MODE_RESP2;
       writer.error(parser.error);
       this.closeAfterReply = true;
     }
