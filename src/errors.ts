@@ -46,6 +46,47 @@ export const NO_SUCH_CLIENT = 'No such client';
 export const CLIENT_NAME_SPACES = 'Client names cannot contain spaces, newlines or special characters.';
 export const MAX_CLIENTS = 'max number of clients reached';
 
+// Connection and server commands (networking.c, acl.c, server.c, db.c, config.c).
+export const AUTH_NO_PASSWORD = 'AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?';
+export const WRONGPASS = 'WRONGPASS invalid username-password pair or user is disabled.';
+export const HELLO_NOAUTH = 'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time';
+export const PROTOCOL_VERSION_NOT_INTEGER = 'Protocol version is not an integer or out of range';
+export const CLIENT_ID_NOT_POSITIVE = 'client-id should be greater than 0';
+export const INVALID_CLIENT_ID = 'Invalid client ID';
+export const INVALID_FIRST_DB_INDEX = 'invalid first DB index';
+export const INVALID_SECOND_DB_INDEX = 'invalid second DB index';
+export const NO_KEY_ARGUMENTS = 'The command has no key arguments';
+
+/** getRangeLongFromObjectOrReply's message when no specific one is given. */
+export function valueOutOfRange(min: number, max: number): string {
+  return `value is out of range, value must between ${min} and ${max}`;
+}
+
+/** `Syntax error in HELLO option 'x'`. */
+export function helloSyntaxError(option: string): string {
+  return sanitize(`Syntax error in HELLO option '${option}'`);
+}
+
+/** CLIENT LIST/KILL TYPE with an unknown type. */
+export function unknownClientType(type: string): string {
+  return sanitize(`Unknown client type '${type}'`);
+}
+
+/** CLIENT KILL USER with an unknown user. */
+export function noSuchUser(user: string): string {
+  return sanitize(`No such user '${user}'`);
+}
+
+/** CLIENT SETINFO with an unknown attribute (Redis 7.2). */
+export function unrecognizedOption(option: string): string {
+  return sanitize(`Unrecognized option '${option}'`);
+}
+
+/** CLIENT SETINFO with a value holding spaces or control characters (Redis 7.2). */
+export function clientAttrSpaces(attr: string): string {
+  return sanitize(`${attr} cannot contain spaces, newlines or special characters.`);
+}
+
 // Protocol errors: answered, then the connection is closed (networking.c).
 export const PROTO_INVALID_MULTIBULK = 'Protocol error: invalid multibulk length';
 export const PROTO_INVALID_BULK = 'Protocol error: invalid bulk length';
