@@ -28,11 +28,9 @@ export function resolveCommandOrReply(ctx: CommandContext, argv: Arg[]): LoadedC
     rejectUnknown(ctx, argv);
     return null;
   }
-  if (cmd.subcommands !== null) {
-    if (argv.length === 1) {
-      ctx.reply.error(wrongArity(cmd.fullName));
-      return null;
-    }
+  // A container named alone is checked as a command of its own: CLIENT
+  // (arity -2) fails its arity check, bare COMMAND (arity -1) runs.
+  if (cmd.subcommands !== null && argv.length > 1) {
     const subName = argString(argv[1]!);
     const sub = cmd.subcommands.get(subName.toLowerCase());
     if (sub === undefined) {
