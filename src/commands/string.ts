@@ -716,6 +716,12 @@ export const STRING_COMMANDS: CommandSpec[] = [
   {
     name: 'set', arity: -3, flags: ['write', 'denyoom'], firstKey: 1, lastKey: 1, step: 1,
     group: 'string', summary: 'Set the string value of a key', since: '1.0.0', complexity: 'O(1)',
+    history: [
+      ['2.6.12', 'Added the `EX`, `PX`, `NX` and `XX` options.'],
+      ['6.0.0', 'Added the `KEEPTTL` option.'],
+      ['6.2.0', 'Added the `GET`, `EXAT` and `PXAT` option.'],
+      ['7.0.0', 'Allowed the `NX` and `GET` options to be used together.'],
+    ],
     keySpecs: oneKey(['RW', 'access', 'update', 'variable_flags'], 'RW and ACCESS due to the optional `GET` argument'),
     args: [
       KEY_ARG,
@@ -762,6 +768,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
   {
     name: 'getset', arity: 3, flags: ['write', 'denyoom', 'fast'], firstKey: 1, lastKey: 1, step: 1,
     group: 'string', summary: 'Set the string value of a key and return its old value', since: '1.0.0', complexity: 'O(1)',
+    docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`SET` with the `!GET` argument',
     keySpecs: oneKey(['RW', 'access', 'update']),
     args: [KEY_ARG, VALUE_ARG],
     handler: getsetCommand,
@@ -841,6 +848,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
   {
     name: 'substr', arity: 4, flags: ['readonly'], firstKey: 1, lastKey: 1, step: 1,
     group: 'string', summary: 'Get a substring of the string stored at a key', since: '1.0.0', complexity: GETRANGE_COMPLEXITY,
+    docFlags: ['deprecated'], deprecatedSince: '2.0.0', replacedBy: '`GETRANGE`',
     keySpecs: oneKey(['RO', 'access']),
     args: [KEY_ARG, { name: 'start', type: 'integer' }, { name: 'end', type: 'integer' }],
     handler: getrangeCommand,
