@@ -179,9 +179,13 @@ export function commandInfoReply(w: ReplyWriter, cmd: LoadedCommand | undefined)
   const keySpecs = spec.keySpecs ?? [];
   w.setHeader(keySpecs.length);
   for (const ks of keySpecs) keySpecReply(w, ks);
-  const subs = cmd.subcommands === null ? [] : [...cmd.subcommands.values()];
-  w.arrayHeader(subs.length);
-  for (const sub of subs) commandInfoReply(w, sub);
+  // No subcommands: an empty set; otherwise an array (addReplyCommandSubCommands).
+  if (cmd.subcommands === null) {
+    w.setHeader(0);
+    return;
+  }
+  w.arrayHeader(cmd.subcommands.size);
+  for (const sub of cmd.subcommands.values()) commandInfoReply(w, sub);
 }
 
 function argListReply(w: ReplyWriter, args: readonly ArgSpec[]): void {
