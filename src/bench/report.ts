@@ -176,10 +176,18 @@ export function renderNotes(rows: RowResult[]): string[] {
       if (r.timeouts > 0) parts.push(`${fmtInt(r.timeouts)} timeouts`);
       if (r.lost > 0) parts.push(`${fmtInt(r.lost)} requests lost to closed connections`);
       if (r.connectFailures > 0) parts.push(`${fmtInt(r.connectFailures)} connections failed to open`);
-      const sample = r.errorSamples.length > 0 ? ` First error: ${r.errorSamples.slice(0, 2).join('; ')}` : '';
+      const errs = r.errorSamples.filter((s) => !s.startsWith('note: '));
+      const sample = errs.length > 0 ? ` First error: ${errs.slice(0, 2).join('; ')}` : '';
       notes.push(`- ${rowName(r)}: ${parts.join(', ')}.${sample}`);
-    } else if (r.errorSamples.some((s) => s.startsWith('note:'))) {
-      notes.push(`- ${rowName(r)}: ${r.errorSamples.filter((s) => s.startsWith('note:')).join('; ')}.`);
+    }
+  }
+  // Remarks about a server rather than a row (e.g. it answers inline commands in RESP) are said once per server.
+  const said = new Set<string>();
+  for (const r of rows) {
+    for (const s of r.errorSamples) {
+      if (!s.startsWith('note: ') || said.has(`${r.server}\0${s}`)) continue;
+      said.add(`${r.server}\0${s}`);
+      notes.push(`- ${r.server}: ${s.slice('note: '.length)}.`);
     }
   }
   return notes;

@@ -110,3 +110,10 @@ test('chart - the SVG is self-contained, with one line per server and a panel pe
   assert.equal((svg.match(/<circle /g) ?? []).length, 4 + 4 + 1 + 1);
   assert.ok(svg.includes('<title>mini-kv: 10 connections x 300 req/s: 3000 replies/s</title>') || svg.includes('<title>mini-kv: 10 connections x 300 req/s: 3000 replies/s'), 'points carry tooltips');
 });
+
+test('report - a remark about a server is said once, not once per row', () => {
+  const note = 'note: the server answered inline commands in RESP; counted as RESP';
+  const md = renderMarkdown([row({ server: 'redis', errorSamples: [note] }), row({ server: 'redis', rate: 30, errorSamples: [note] })], { withSeed: false });
+  assert.equal(md.split('answered inline commands in RESP').length - 1, 1);
+  assert.match(md, /- redis: the server answered inline commands in RESP; counted as RESP\./);
+});
