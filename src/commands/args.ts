@@ -83,6 +83,8 @@ export function parseSafeInt(arg: Arg): number {
     if (d < 0 || d > 9) return NaN;
     v = v * 10 + d;
   }
+  // 16 and 17 digit values may pass 2^53, where doubles lose integers.
+  if (v > Number.MAX_SAFE_INTEGER) return NaN;
   return neg ? -v : v;
 }
 
