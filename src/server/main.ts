@@ -26,14 +26,12 @@ export async function main(argv: readonly string[]): Promise<void> {
     const config: Record<string, string> = {};
     for (const [name, value] of parseServerArgs(argv)) config[name] = value;
     server = new MiniKvServer({ config, log: (line) => process.stdout.write(line + '\n') });
-    await server.listen();
   } catch (e) {
-    if (e instanceof MiniKvError) {
-      process.stderr.write(`mini-kv-server: ${e.message}\n`);
-      process.exit(1);
-    }
-    throw e;
+    return fail(e);
   }
+  // Signal handlers go in before listening: the ready line is the signal
+  // that the process may be stopped, so a SIGTERM right after it must
+  // already find them.
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) process.exit(0);
@@ -43,4 +41,19 @@ export async function main(argv: readonly string[]): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  try {
+    await server.listen();
+  } catch (e) {
+    if (stopping) return;
+    fail(e);
+  }
+}
+
+/** Reports a start-up failure (bad option, port in use) and exits 1; rethrows anything else. */
+function fail(e: unknown): never {
+  if (e instanceof MiniKvError) {
+    process.stderr.write(`mini-kv-server: ${e.message}\n`);
+    process.exit(1);
+  }
+  throw e;
 }
