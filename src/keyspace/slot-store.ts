@@ -27,6 +27,13 @@ const SCAN_CHAIN_MAX = 1024;
 /** RANDOMKEY tries this many random slots before walking to the next non-empty one. */
 const RANDOM_SLOT_TRIES = 16;
 
+/**
+ * Shared by every database until its first write, so that a server (and each
+ * of its 16 databases) starts without allocating 16384 slot entries; never
+ * written to.
+ */
+const NO_SLOTS: readonly (Slot | undefined)[] = new Array(CLUSTER_SLOTS);
+
 class Slot {
   data: Map<string, StoredValue>[];
   expires: Map<string, number> | null = null;
@@ -49,7 +56,7 @@ export interface SlotStoreOptions {
 
 export class SlotDatabase implements Database {
   id: number;
-  private slots: (Slot | undefined)[] = new Array(CLUSTER_SLOTS);
+  private slots = NO_SLOTS as (Slot | undefined)[];
   private count = 0;
   private withTtl = 0;
   private readonly limit: number;
@@ -96,7 +103,10 @@ export class SlotDatabase implements Database {
   set(key: string, value: StoredValue, expireAt: number): void {
     const s = keyHashSlot(key);
     let slot = this.slots[s];
-    if (slot === undefined) slot = this.slots[s] = new Slot();
+    if (slot === undefined) {
+      if (this.slots === NO_SLOTS) this.slots = new Array(CLUSTER_SLOTS);
+      slot = this.slots[s] = new Slot();
+    }
     const data = slot.data;
     let stored = false;
     for (let i = 0; i < data.length; i++) {
@@ -267,7 +277,7 @@ export class SlotDatabase implements Database {
   }
 
   clear(): void {
-    this.slots = new Array(CLUSTER_SLOTS);
+    this.slots = NO_SLOTS as (Slot | undefined)[];
     this.count = 0;
     this.withTtl = 0;
     this.expireSlot = 0;
