@@ -5,7 +5,8 @@
  * bar, and prints and writes the reports.
  *
  * Usage errors print a message and exit with status 2; a server that cannot
- * be reached exits with status 1. Everything else is in the report.
+ * be reached, or a run whose every row had to be skipped, exits with status
+ * 1. Everything else is in the report.
  */
 import { parseArgs } from 'node:util';
 import { lookup } from 'node:dns/promises';
@@ -343,5 +344,6 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (opts.csv !== null) writeFileSync(opts.csv, renderCsv(ordered));
   if (opts.svg !== null) writeFileSync(opts.svg, renderSvg(ordered, { title }));
-  return 0;
+  // Nothing measured at all (every row skipped for the open-file limit) is a failure for scripts.
+  return results.every((r) => r.skipped !== null) ? 1 : 0;
 }
