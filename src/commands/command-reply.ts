@@ -5,30 +5,10 @@
  * and flag orders are those of Redis 7.0.15's server.c
  * (addReplyCommandInfo, addReplyCommandDocs, addReplyCommandArgList,
  * addReplyCommandKeySpecs, addReplyFlagsForCommand, addReplyCommandCategories).
- *
- * It also declares the documentation fields COMMAND DOCS needs beyond those
- * in table.ts (history, doc flags, deprecation), as optional spec fields.
  */
 import type { Arg } from '../protocol/resp-parser.js';
 import type { ReplyWriter } from '../protocol/reply-writer.js';
 import type { ArgSpec, CommandTable, KeySpec, LoadedCommand } from './table.js';
-
-declare module './table.js' {
-  interface CommandSpec {
-    /** COMMAND DOCS `history`: [version, change] pairs, oldest first. */
-    history?: readonly (readonly [string, string])[];
-    /** COMMAND DOCS `doc_flags`: 'deprecated', 'syscmd'. */
-    docFlags?: readonly string[];
-    /** COMMAND DOCS `deprecated_since` and `replaced_by`. */
-    deprecatedSince?: string;
-    replacedBy?: string;
-  }
-  interface ArgSpec {
-    /** COMMAND DOCS argument `summary` and `deprecated_since`. */
-    summary?: string;
-    deprecated_since?: string;
-  }
-}
 
 /**
  * Command flags in the order Redis prints them (addReplyFlagsForCommand).

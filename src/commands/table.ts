@@ -43,6 +43,9 @@ export interface ArgSpec {
   since?: string;
   key_spec_index?: number;
   display?: string;
+  /** COMMAND DOCS argument `summary` and `deprecated_since`. */
+  summary?: string;
+  deprecated_since?: string;
   arguments?: ArgSpec[];
 }
 
@@ -70,6 +73,13 @@ export interface CommandSpec {
   summary: string;
   since: string;
   complexity: string;
+  /** COMMAND DOCS `history`: [version, change] pairs, oldest first. */
+  history?: readonly (readonly [string, string])[];
+  /** COMMAND DOCS `doc_flags`: 'deprecated', 'syscmd'. */
+  docFlags?: readonly string[];
+  /** COMMAND DOCS `deprecated_since` and `replaced_by`. */
+  deprecatedSince?: string;
+  replacedBy?: string;
   /** Extra ACL categories beyond those implied by flags and group (e.g. '@keyspace'). */
   acl?: readonly string[];
   /** COMMAND INFO tips (e.g. 'nondeterministic_output'). */
