@@ -10,8 +10,9 @@ server: build
 test:
 	npm test
 
+# Starts mini-kv (and redis-server when installed) on free ports and runs the seed's two tables.
 benchmark: build
-	node bin/mini-kv-benchmark.js --suite seed
+	bench/seed-compare.sh
 
 clean:
 	rm -rf dist
