@@ -237,8 +237,10 @@ export class SlotDatabase implements Database {
   }
 
   randomKey(now: number): string | null {
-    // Bounded like Redis's dbRandomKey: give up after many expired picks.
-    for (let attempt = 0; attempt < 100 && this.count > 0; attempt++) {
+    // As Redis's dbRandomKey on a master: an expired pick is deleted and we
+    // pick again, so every turn either answers or shrinks the keyspace, and
+    // a live key is found however many expired ones surround it.
+    while (this.count > 0) {
       const slot = this.randomSlot();
       if (slot === null) return null;
       const total = slot.size();
