@@ -22,8 +22,14 @@ import { KEEP_TTL, NO_EXPIRY, type Database, type ExpireStepResult, type StoredV
 
 /** Largest Map V8 can hold is 2^24 entries; a slot chains another Map past it. */
 export const MAP_MAX_ENTRIES = 1 << 24;
-/** SCAN cursors encode slot and chain position: cursor = slot * SCAN_CHAIN_MAX + position + 1. */
-const SCAN_CHAIN_MAX = 1024;
+/**
+ * SCAN cursors encode slot and chain position: cursor = slot * SCAN_CHAIN_MAX
+ * + position. 2^20 Maps per slot keeps every cursor below 2^34, exact in a
+ * double, and is far beyond any real chain (2^20 × 2^24 keys in one slot);
+ * it also leaves room for the tiny partition limits tests use (4 keys per
+ * Map still allows 4 million keys in one slot).
+ */
+export const SCAN_CHAIN_MAX = 1 << 20;
 /** RANDOMKEY tries this many random slots before walking to the next non-empty one. */
 const RANDOM_SLOT_TRIES = 16;
 
