@@ -45,9 +45,18 @@ export const INVALID_NUMBER_OF_ARGS = 'Invalid number of arguments specified for
 export const NO_SUCH_CLIENT = 'No such client';
 export const CLIENT_NAME_SPACES = 'Client names cannot contain spaces, newlines or special characters.';
 export const MAX_CLIENTS = 'max number of clients reached';
+/**
+ * Sent to a non-loopback client in protected mode, then the connection is
+ * closed (networking.c clientAcceptHandler): Redis's text, naming mini-kv.
+ */
+export const DENIED_PROTECTED_MODE = 'DENIED mini-kv is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to mini-kv you may adopt one of the following solutions: 1) Just disable protected mode sending the command \'CONFIG SET protected-mode no\' from the loopback interface by connecting to mini-kv from the same host the server is running, however MAKE SURE mini-kv is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the mini-kv configuration file, and setting the protected mode option to \'no\', and then restarting the server. 3) If you started the server manually just for testing, restart it with the \'--protected-mode no\' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.';
+/** SHUTDOWN ABORT with no shutdown under way (server.c shutdownCommand). */
+export const NO_SHUTDOWN_IN_PROGRESS = 'No shutdown in progress.';
 
 // Connection and server commands (networking.c, acl.c, server.c, db.c, config.c).
 export const AUTH_NO_PASSWORD = 'AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?';
+/** Any command but AUTH, HELLO and QUIT before authenticating when a password is set (server.c shared.noautherr). */
+export const NOAUTH = 'NOAUTH Authentication required.';
 export const WRONGPASS = 'WRONGPASS invalid username-password pair or user is disabled.';
 export const HELLO_NOAUTH = 'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time';
 export const PROTOCOL_VERSION_NOT_INTEGER = 'Protocol version is not an integer or out of range';

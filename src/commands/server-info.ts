@@ -110,7 +110,7 @@ function serverSection(server: ServerState, now: number): string[] {
     `configured_hz:${hz}`,
     `lru_clock:${Math.floor(now / 1000) & LRU_CLOCK_MAX}`,
     `executable:${path.resolve(process.argv[1] ?? process.execPath)}`,
-    'config_file:',
+    `config_file:${server.configFile}`,
     'io_threads_active:0',
     `minikv_version:${MINIKV_VERSION}`,
     `node_version:${process.version}`,

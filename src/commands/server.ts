@@ -1,5 +1,5 @@
 /**
- * The `server` group: DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, INFO, and the
+ * The `server` group: DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, INFO, SHUTDOWN, and the
  * CONFIG (GET, SET, RESETSTAT, HELP) and COMMAND (COUNT, INFO, DOCS, LIST,
  * GETKEYS, HELP) containers. Semantics and error strings follow Redis 7.0.15
  * (server.c, db.c, config.c).
@@ -10,7 +10,7 @@
  */
 import {
   DB_INDEX_OUT_OF_RANGE, INVALID_ARGS_SPECIFIED, INVALID_COMMAND_SPECIFIED, INVALID_FIRST_DB_INDEX,
-  INVALID_NUMBER_OF_ARGS, INVALID_SECOND_DB_INDEX, NO_KEY_ARGUMENTS, SYNTAX_ERR,
+  INVALID_NUMBER_OF_ARGS, INVALID_SECOND_DB_INDEX, NO_KEY_ARGUMENTS, NO_SHUTDOWN_IN_PROGRESS, SYNTAX_ERR,
 } from '../errors.js';
 import { globMatch } from '../keyspace/glob.js';
 import type { Arg } from '../protocol/resp-parser.js';
@@ -85,6 +85,45 @@ function timeCommand(ctx: CommandContext): void {
   ctx.reply.arrayHeader(2);
   ctx.reply.bulk(String(Math.floor(ms / 1000)));
   ctx.reply.bulk(String((ms % 1000) * 1000));
+}
+
+/**
+ * SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]
+ *
+ * Parsed as Redis's shutdownCommand: any other word, ABORT with another
+ * flag, or NOSAVE with SAVE is a syntax error. mini-kv keeps no data on
+ * disk, so SAVE and NOSAVE mean the same, and there are no replicas to wait
+ * for, so NOW and FORCE change nothing and a shutdown is never in progress
+ * for ABORT to cancel. The server stops accepting, sends the replies already
+ * made, and closes every connection; the caller gets no reply, as in Redis.
+ * The binary then exits 0; an embedded server just closes.
+ */
+function shutdownCommand(ctx: CommandContext, argv: Arg[]): void {
+  let nosave = false;
+  let save = false;
+  let other = false;
+  let abort = false;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (tokenIs(a, 'NOSAVE')) nosave = true;
+    else if (tokenIs(a, 'SAVE')) save = true;
+    else if (tokenIs(a, 'NOW') || tokenIs(a, 'FORCE')) other = true;
+    else if (tokenIs(a, 'ABORT')) abort = true;
+    else {
+      ctx.reply.error(SYNTAX_ERR);
+      return;
+    }
+  }
+  if ((abort && (nosave || save || other)) || (nosave && save)) {
+    ctx.reply.error(SYNTAX_ERR);
+    return;
+  }
+  if (abort) {
+    ctx.reply.error(NO_SHUTDOWN_IN_PROGRESS);
+    return;
+  }
+  ctx.client.closeAfterReply = true;
+  ctx.server.shutdown();
 }
 
 // INFO [section [section ...]]
@@ -449,5 +488,18 @@ export const SERVER_COMMANDS: CommandSpec[] = [
     tips: ['nondeterministic_output_order'],
     subcommands: COMMAND_SUBCOMMANDS,
     handler: commandCommand,
+  },
+  {
+    name: 'shutdown', arity: -1, flags: ['admin', 'noscript', 'loading', 'stale', 'no_multi', 'allow_busy'], firstKey: 0, lastKey: 0, step: 0,
+    group: 'server', summary: 'Synchronously save the dataset to disk and then shut down the server', since: '1.0.0',
+    complexity: 'O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)',
+    history: [['7.0.0', 'Added the `NOW`, `FORCE` and `ABORT` modifiers.']],
+    args: [
+      { name: 'nosave_save', type: 'oneof', optional: true, arguments: [{ name: 'nosave', type: 'pure-token', token: 'NOSAVE' }, { name: 'save', type: 'pure-token', token: 'SAVE' }] },
+      { name: 'now', type: 'pure-token', token: 'NOW', since: '7.0.0', optional: true },
+      { name: 'force', type: 'pure-token', token: 'FORCE', since: '7.0.0', optional: true },
+      { name: 'abort', type: 'pure-token', token: 'ABORT', since: '7.0.0', optional: true },
+    ],
+    handler: shutdownCommand,
   },
 ];

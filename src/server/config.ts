@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { splitInlineArgs } from '../protocol/inline-parser.js';
+import { parseOutputBufferLimits, type OutputLimit } from './limits.js';
 
 type Kind = 'int' | 'bool' | 'string' | 'enum' | 'memory';
 
@@ -24,6 +25,8 @@ export interface OptionSpec {
   mutable: boolean;
   /** Takes several words (bind, save, client-output-buffer-limit). */
   multi?: boolean;
+  /** A string option's own check and normal form, given the current value (client-output-buffer-limit merges). */
+  check?: (value: string, current: string) => { value: string } | { error: string };
 }
 
 /** Every option the server has; CONFIG GET lists exactly these. */
@@ -37,7 +40,12 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'tcp-keepalive', kind: 'int', default: '300', min: 0, max: 2_147_483_647, mutable: true },
   { name: 'proto-max-bulk-len', kind: 'memory', default: '536870912', min: 1024 * 1024, max: Number.MAX_SAFE_INTEGER, mutable: true },
   { name: 'client-query-buffer-limit', kind: 'memory', default: '1073741824', min: 1024 * 1024, max: Number.MAX_SAFE_INTEGER, mutable: true },
-  { name: 'client-output-buffer-limit', kind: 'string', default: 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60', mutable: true, multi: true },
+  { name: 'client-output-buffer-limit', kind: 'string', default: 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60', mutable: true, multi: true, check: mergeOutputBufferLimits },
+  { name: 'tls-port', kind: 'int', default: '0', min: 0, max: 65535, mutable: false },
+  { name: 'tls-cert-file', kind: 'string', default: '', mutable: false },
+  { name: 'tls-key-file', kind: 'string', default: '', mutable: false },
+  { name: 'tls-ca-cert-file', kind: 'string', default: '', mutable: false },
+  { name: 'tls-auth-clients', kind: 'enum', default: 'yes', values: ['no', 'yes', 'optional'], mutable: false },
   { name: 'hz', kind: 'int', default: '10', min: 1, max: 500, mutable: true },
   { name: 'databases', kind: 'int', default: '16', min: 1, max: 2_147_483_647, mutable: false },
   { name: 'inline-replies', kind: 'enum', default: 'text', values: ['text', 'resp'], mutable: true },
@@ -69,8 +77,26 @@ export function parseMemory(text: string): number {
   return n * mul[unit]!;
 }
 
+/**
+ * client-output-buffer-limit as Redis's config.c sets it: the classes given
+ * replace their own limits and the others stay; sizes are stored in bytes.
+ */
+function mergeOutputBufferLimits(value: string, current: string): { value: string } | { error: string } {
+  const given = parseOutputBufferLimits(value);
+  if (typeof given === 'string') return { error: given };
+  const merged = parseOutputBufferLimits(current) as Map<string, OutputLimit>;
+  for (const [cls, limit] of given) merged.set(cls, limit);
+  const words: string[] = [];
+  for (const cls of ['normal', 'slave', 'pubsub']) {
+    const l = merged.get(cls);
+    if (l !== undefined) words.push(cls, String(l.hard), String(l.soft), String(l.softSeconds));
+  }
+  return { value: words.join(' ') };
+}
+
 /** Normalises `value` for `spec`, or returns an error text (Redis's wording after the ' - '). */
-export function normalize(spec: OptionSpec, value: string): { value: string } | { error: string } {
+export function normalize(spec: OptionSpec, value: string, current = spec.default): { value: string } | { error: string } {
+  if (spec.check !== undefined) return spec.check(value, current);
   switch (spec.kind) {
     case 'int': {
       if (!/^-?\d+$/.test(value)) return { error: 'argument couldn\'t be parsed into an integer' };
@@ -116,7 +142,7 @@ export class Config {
   setStartup(name: string, value: string): void {
     const spec = optionSpec(name);
     if (spec === undefined) throw new ConfigError(`Bad directive or wrong number of arguments: unknown option '${name}'`);
-    const r = normalize(spec, value);
+    const r = normalize(spec, value, this.values.get(spec.name));
     if ('error' in r) throw new ConfigError(`Invalid value for '${spec.name}' (${JSON.stringify(value)}): ${r.error}`);
     this.values.set(spec.name, r.value);
   }
@@ -153,7 +179,7 @@ export class Config {
       if (seen.has(spec.name)) return `CONFIG SET failed (possibly related to argument '${name}') - duplicate parameter`;
       seen.add(spec.name);
       if (!spec.mutable) return `CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`;
-      const r = normalize(spec, value);
+      const r = normalize(spec, value, this.values.get(spec.name));
       if ('error' in r) return `CONFIG SET failed (possibly related to argument '${name}') - ${r.error}`;
       staged.push([spec, r.value]);
     }

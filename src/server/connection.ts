@@ -38,6 +38,10 @@ export class Connection implements ClientState, ReplyTarget {
   authenticated = true;
   closeAfterReply = false;
   readonly fd: number;
+  /** Owned by the limits ticker (limits.ts): activity and soft output limit tracking. */
+  idleBytes = -1;
+  idleSince = 0;
+  outputSoftSince = 0;
 
   private readonly parser: RequestParser;
   private readonly ctx: CommandContext;
@@ -58,6 +62,8 @@ export class Connection implements ClientState, ReplyTarget {
     this.laddr = `${socket.localAddress ?? '?'}:${socket.localPort ?? 0}`;
     this.createdAt = Date.now();
     this.lastInteraction = this.createdAt;
+    // With a password set, a client starts unauthenticated (createClient).
+    this.authenticated = server.config.get('requirepass') === '';
     const handle = (socket as unknown as { _handle?: { fd?: number } })._handle;
     this.fd = typeof handle?.fd === 'number' ? handle.fd : -1;
     this.parser = new RequestParser({ maxBulkLen: server.config.getInt('proto-max-bulk-len') });
@@ -79,6 +85,10 @@ export class Connection implements ClientState, ReplyTarget {
     return this.socket.writableLength;
   }
 
+  bytesRead(): number {
+    return this.socket.bytesRead;
+  }
+
   /** ReplyTarget: the writer hands over one batch of reply bytes. */
   sendReply(data: Buffer): void {
     if (this.closed) return;
@@ -90,10 +100,27 @@ export class Connection implements ClientState, ReplyTarget {
     if (this.closed || this.closeAfterReply) return;
     this.server.stats.totalNetInputBytes += chunk.length;
     const parser = this.parser;
+    parser.append(chunk);
+    if (parser.pending > this.server.limits.queryBufferLimit) {
+      this.server.limits.queryBufferExceeded(this, parser.pending);
+      return;
+    }
+    this.processInput();
+  }
+
+  /**
+   * Runs the complete requests buffered and sends their replies in one
+   * write. Once the replies waiting (in the writer and on the socket) pass
+   * OUTPUT_PAUSE_BYTES it stops between two requests and stops reading the
+   * socket; onDrain comes back here. So one read of pipelined GETs of a
+   * large value cannot make a reply batch of gigabytes.
+   */
+  private processInput(): void {
+    const parser = this.parser;
     const writer = this.writer;
+    const socket = this.socket;
     const textReplies = this.server.config.get('inline-replies') === 'text';
     writer.begin(this);
-    parser.append(chunk);
     this.executing = true;
     for (;;) {
       const argv = parser.next();
@@ -101,6 +128,10 @@ export class Connection implements ClientState, ReplyTarget {
       writer.mode = parser.inline && textReplies ? MODE_TEXT : this.resp === 3 ? MODE_RESP3 : MODE_RESP2;
       dispatch(this.ctx, argv);
       if (this.closeAfterReply || this.closed) break;
+      if (writer.pendingBytes + socket.writableLength > OUTPUT_PAUSE_BYTES) {
+        this.pausedForOutput = true;
+        break;
+      }
     }
     this.executing = false;
     if (parser.error !== null) {
@@ -114,17 +145,23 @@ export class Connection implements ClientState, ReplyTarget {
       this.closeGracefully();
       return;
     }
-    if (!this.pausedForOutput && this.socket.writableLength > OUTPUT_PAUSE_BYTES) {
+    const out = socket.writableLength;
+    if (out >= this.server.limits.outputCheckBytes && this.server.limits.checkOutput(this)) return;
+    if (this.pausedForOutput || out > OUTPUT_PAUSE_BYTES) {
       this.pausedForOutput = true;
-      this.socket.pause();
+      socket.pause();
+      // No 'drain' comes when the socket has already taken everything.
+      if (!socket.writableNeedDrain) setImmediate(this.onDrain);
     }
   }
 
+  /** The socket took our replies: run what is still buffered, then read again. */
   private onDrain(): void {
-    if (this.pausedForOutput && !this.closed) {
-      this.pausedForOutput = false;
-      this.socket.resume();
-    }
+    if (!this.pausedForOutput || this.closed) return;
+    this.pausedForOutput = false;
+    this.outputSoftSince = 0;
+    this.processInput();
+    if (!this.pausedForOutput && !this.closed && !this.closeAfterReply) this.socket.resume();
   }
 
   /** Stops reading, sends what is queued, then closes (QUIT, protocol errors). */

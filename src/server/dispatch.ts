@@ -5,7 +5,7 @@
  * the handler. Mirrors the checks at the top of Redis's processCommand.
  */
 import type { CommandContext, LoadedCommand } from '../commands/table.js';
-import { unknownCommand, unknownSubcommand, wrongArity } from '../errors.js';
+import { NOAUTH, unknownCommand, unknownSubcommand, wrongArity } from '../errors.js';
 import type { Arg } from '../protocol/resp-parser.js';
 import type { CommandStat } from './state.js';
 
@@ -53,6 +53,12 @@ export function dispatch(ctx: CommandContext, argv: Arg[]): void {
   if (cmd === null) return;
   const server = ctx.server;
   const client = ctx.client;
+  // One boolean test per command: only a client that has not authenticated
+  // while a password is set looks at the flags (processCommand's authRequired).
+  if (!client.authenticated && !cmd.spec.flags.includes('no_auth')) {
+    ctx.reply.error(NOAUTH);
+    return;
+  }
   ctx.now = server.clock.now();
   ctx.db = server.dbs[client.dbIndex]!;
   client.lastInteraction = ctx.now;

@@ -5,6 +5,7 @@
  * once). Exits non-zero with a clear message when an option is bad or the
  * port is taken.
  */
+import path from 'node:path';
 import { MiniKvError } from '../errors.js';
 import { parseServerArgs } from './config.js';
 import { MiniKvServer } from './server.js';
@@ -25,7 +26,16 @@ export async function main(argv: readonly string[]): Promise<void> {
   try {
     const config: Record<string, string> = {};
     for (const [name, value] of parseServerArgs(argv)) config[name] = value;
-    server = new MiniKvServer({ config, log: (line) => process.stdout.write(line + '\n') });
+    const configFile = argv.length > 0 && !argv[0]!.startsWith('--') ? path.resolve(argv[0]!) : '';
+    server = new MiniKvServer({
+      config,
+      configFile,
+      log: (line) => process.stdout.write(line + '\n'),
+      onShutdown: () => {
+        process.stdout.write('SHUTDOWN received, exiting\n');
+        process.exit(0);
+      },
+    });
   } catch (e) {
     return fail(e);
   }
@@ -37,6 +47,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (stopping) process.exit(0);
     stopping = true;
     process.stdout.write(`Received ${signal}, shutting down\n`);
+    // close() destroys sockets that have not finished within half a second;
+    // this is the backstop for the promise of exiting within a second.
+    setTimeout(() => process.exit(0), 1000).unref();
     void server.close().then(() => process.exit(0));
   };
   process.on('SIGINT', () => stop('SIGINT'));

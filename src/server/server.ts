@@ -7,9 +7,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
+import tls from 'node:tls';
 import { ALL_COMMANDS } from '../commands/index.js';
 import { CommandTable } from '../commands/table.js';
-import { ConfigError, ListenError, MAX_CLIENTS } from '../errors.js';
+import { ConfigError, DENIED_PROTECTED_MODE, ListenError, MAX_CLIENTS } from '../errors.js';
 import { Clock } from '../keyspace/clock.js';
 import { ActiveExpire } from '../keyspace/expiry.js';
 import type { Database } from '../keyspace/keyspace.js';
@@ -17,6 +18,8 @@ import { SlotDatabase } from '../keyspace/slot-store.js';
 import { ReplyWriter } from '../protocol/reply-writer.js';
 import { Config } from './config.js';
 import { Connection } from './connection.js';
+import { ClientLimits, protectedModeDenies } from './limits.js';
+import { optionalPeerRejected, tlsServerOptions } from './tls.js';
 import { newStats, type ClientState, type ServerState, type Stats } from './state.js';
 
 /** The Redis version whose behaviour mini-kv follows (INFO redis_version, HELLO version). */
@@ -33,6 +36,10 @@ export interface ServerOptions {
   log?: (line: string) => void;
   /** Entries per keyspace Map before a slot chains another (tests lower it). */
   partitionLimit?: number;
+  /** The config file the options came from, for INFO's config_file. */
+  configFile?: string;
+  /** Called once SHUTDOWN has closed the server (the binary exits there). */
+  onShutdown?: () => void;
 }
 
 /** Shared command table: built and checked once per process. */
@@ -54,6 +61,10 @@ export class MiniKvServer implements ServerState {
   readonly runId = randomBytes(20).toString('hex');
   readonly version = VERSION;
   port = 0;
+  /** The TLS port actually listened on; 0 without TLS. */
+  tlsPort = 0;
+  readonly configFile: string;
+  readonly limits: ClientLimits;
   /** Addresses actually listened on, as host strings. */
   readonly addresses: string[] = [];
 
@@ -63,18 +74,23 @@ export class MiniKvServer implements ServerState {
   private nextClientId = 1;
   private closing: Promise<void> | null = null;
   private readonly log: (line: string) => void;
+  private readonly onShutdown: () => void;
 
   constructor(options: ServerOptions = {}) {
     this.config = new Config(options.config ?? {});
     this.clock = options.clock ?? new Clock();
     this.table = commandTable();
     this.log = options.log ?? (() => {});
+    this.configFile = options.configFile ?? '';
+    this.onShutdown = options.onShutdown ?? (() => {});
+    this.limits = new ClientLimits(this.config, () => this.connections, () => this.clock.now(), this.log);
     const n = this.config.getInt('databases');
     this.dbs = [];
     for (let i = 0; i < n; i++) this.dbs.push(new SlotDatabase(i, { partitionLimit: options.partitionLimit, onLazyExpire: () => this.noteExpired(1) }));
     this.activeExpire = new ActiveExpire(() => this.dbs, this.clock, (count) => this.noteExpired(count));
     this.config.onChange = (name) => {
       if (name === 'hz' && this.servers.length > 0) this.activeExpire.start(this.config.getInt('hz'));
+      this.limits.refresh();
     };
   }
 
@@ -114,13 +130,52 @@ export class MiniKvServer implements ServerState {
       }
     }
     this.port = port;
+    // CONFIG GET port and INFO tell the port actually taken after --port 0.
+    this.config.setStartup('port', String(port));
+    await this.listenTls(words);
     this.activeExpire.start(this.config.getInt('hz'));
+    this.limits.start();
     this.log(`mini-kv ${MINIKV_VERSION} (Redis ${VERSION} compatible) ready to accept connections on ${this.addresses.map((a) => (a.includes(':') ? `[${a}]` : a) + ':' + port).join(', ')} (pid ${process.pid})`);
   }
 
-  private listenOne(host: string, port: number): Promise<net.Server> {
+  /**
+   * With tls-port set, listens for TLS on the same addresses. A TLS client
+   * becomes an ordinary Connection once its handshake is done; failed
+   * handshakes are dropped quietly, as a port scanner would otherwise fill
+   * the log.
+   */
+  private async listenTls(words: string[]): Promise<void> {
+    let port = this.config.getInt('tls-port');
+    if (port === 0) return;
+    const options = tlsServerOptions(this.config);
+    for (const word of words) {
+      const optional = word.startsWith('-');
+      const host = optional ? word.slice(1) : word;
+      const address = host === '*' ? '0.0.0.0' : host === '::*' ? '::' : host;
+      try {
+        const server = await this.listenOne(address, port, options);
+        port = (server.address() as net.AddressInfo).port;
+        this.servers.push(server);
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        if (optional && (err.code === 'EADDRNOTAVAIL' || err.code === 'EAFNOSUPPORT' || err.code === 'EINVAL')) continue;
+        await this.close();
+        const reason = err.code === 'EADDRINUSE' ? 'Address already in use' : err.message;
+        throw new ListenError(`Could not create server TLS listening socket ${address}:${port}: bind: ${reason}`);
+      }
+    }
+    this.tlsPort = port;
+  }
+
+  private listenOne(host: string, port: number, tlsOptions?: tls.TlsOptions): Promise<net.Server> {
     return new Promise((resolve, reject) => {
-      const server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
+      const server = tlsOptions === undefined
+        ? net.createServer({ noDelay: true }, (socket) => this.accept(socket))
+        : tls.createServer(tlsOptions, (socket) => {
+          if (optionalPeerRejected(this.config, socket)) socket.destroy();
+          else this.accept(socket);
+        });
+      if (tlsOptions !== undefined) server.on('tlsClientError', (_err, socket) => socket.destroy());
       server.once('error', reject);
       server.listen({ host, port, exclusive: true, backlog: 511 }, () => {
         server.off('error', reject);
@@ -141,6 +196,14 @@ export class MiniKvServer implements ServerState {
       socket.on('error', () => {});
       return;
     }
+    if (protectedModeDenies(this.config, socket.remoteAddress)) {
+      this.stats.rejectedConnections++;
+      this.log(`Denied a connection from ${socket.remoteAddress ?? '?'}: protected mode is on and no password is set`);
+      socket.end(`-${DENIED_PROTECTED_MODE}\r\n`);
+      socket.on('error', () => {});
+      return;
+    }
+    if (this.limits.keepAliveMs > 0) socket.setKeepAlive(true, this.limits.keepAliveMs);
     const conn = new Connection(socket, this.nextClientId++, this, this.writer, (c) => {
       this.connections.delete(c);
       this.clients.delete(c.id);
@@ -151,7 +214,7 @@ export class MiniKvServer implements ServerState {
 
   /** SHUTDOWN from a client: close everything (the binary exits when done). */
   shutdown(): void {
-    void this.close();
+    void this.close().then(this.onShutdown);
   }
 
   /** Stops listening, closes every connection and timer. Idempotent. */
@@ -159,6 +222,7 @@ export class MiniKvServer implements ServerState {
     if (this.closing !== null) return this.closing;
     this.closing = (async () => {
       this.activeExpire.stop();
+      this.limits.stop();
       const closed = this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
       for (const conn of [...this.connections]) {
         conn.socket.end();

@@ -8,6 +8,7 @@ import type { Clock } from '../keyspace/clock.js';
 import type { ActiveExpire } from '../keyspace/expiry.js';
 import type { Database } from '../keyspace/keyspace.js';
 import type { Config } from './config.js';
+import type { ClientLimits } from './limits.js';
 
 export interface Stats {
   totalConnectionsReceived: number;
@@ -98,6 +99,10 @@ export interface ServerState {
   readonly version: string;
   /** The TCP port actually listened on (after --port 0). */
   readonly port: number;
+  /** The config file given at start-up, '' when none (INFO config_file). */
+  readonly configFile: string;
+  /** Client limits as plain numbers, and the ticker that enforces timeouts. */
+  readonly limits: ClientLimits;
   /** Counts a key removed because its time passed (lazy or active). */
   noteExpired(count: number): void;
   /** Starts a clean shutdown (SHUTDOWN). */

@@ -1,0 +1,188 @@
+/**
+ * Per-client limits and the server's one coarse ticker for them (Redis's
+ * clientsCron): idle `timeout`, the `client-output-buffer-limit` of normal
+ * clients, `client-query-buffer-limit`, and the protected-mode decision made
+ * when a client connects. The hot path reads only the plain numbers cached
+ * here (refreshed when CONFIG SET changes an option), never the Config map.
+ *
+ * No timer per connection: one interval per server walks the clients every
+ * CRON_INTERVAL_MS, as undici does for its timeouts.
+ */
+import type { Config } from './config.js';
+
+/** How often the ticker looks at every client; `timeout` is in whole seconds, so a second is fine enough. */
+export const CRON_INTERVAL_MS = 1000;
+
+/** What the limits need from a connection (Connection implements it). */
+export interface LimitedClient {
+  readonly id: number;
+  readonly addr: string;
+  /** Bytes read from the socket so far: any arriving byte counts as activity, as in Redis's readQueryFromClient. */
+  bytesRead(): number;
+  outputBufferLength(): number;
+  /** Closes at once, without a reply (freeClientAsync). */
+  kill(): void;
+  /** Ticker state, owned by this module: the last bytesRead seen and since when (server clock, ms). */
+  idleBytes: number;
+  idleSince: number;
+  /** When the output buffer first went over the soft limit (server clock, ms), 0 while under it. */
+  outputSoftSince: number;
+}
+
+/** One class's client-output-buffer-limit: 0 disables a limit. */
+export interface OutputLimit {
+  hard: number; // bytes
+  soft: number; // bytes
+  softSeconds: number;
+}
+
+const MEMORY_UNITS: Record<string, number> = { '': 1, b: 1, k: 1e3, kb: 1024, m: 1e6, mb: 1024 ** 2, g: 1e9, gb: 1024 ** 3 };
+
+function memory(word: string): number {
+  const m = /^(\d+)([kmg]b?|b)?$/i.exec(word);
+  return m === null ? NaN : Number(m[1]) * MEMORY_UNITS[(m[2] ?? '').toLowerCase()]!;
+}
+
+/**
+ * Parses `client-output-buffer-limit` as Redis's config.c does: groups of
+ * `<class> <hard> <soft> <soft seconds>`, class normal, replica (slave) or
+ * pubsub, sizes with optional units. Returns the limits by class (replica
+ * stored as `slave`) or an error text in Redis's wording.
+ */
+export function parseOutputBufferLimits(text: string): Map<string, OutputLimit> | string {
+  const words = text.split(' ').filter((w) => w !== '');
+  if (words.length % 4 !== 0) return 'Wrong number of arguments in buffer limit configuration.';
+  const out = new Map<string, OutputLimit>();
+  for (let i = 0; i < words.length; i += 4) {
+    let cls = words[i]!.toLowerCase();
+    if (cls === 'replica') cls = 'slave';
+    if (cls !== 'normal' && cls !== 'slave' && cls !== 'pubsub') return 'Invalid client class specified in buffer limit configuration.';
+    const hard = memory(words[i + 1]!);
+    const soft = memory(words[i + 2]!);
+    const secs = /^\d+$/.test(words[i + 3]!) ? Number(words[i + 3]) : NaN;
+    if (Number.isNaN(hard) || Number.isNaN(soft) || Number.isNaN(secs)) return 'Error in hard, soft or soft_seconds setting in buffer limit configuration.';
+    out.set(cls, { hard, soft, softSeconds: secs });
+  }
+  return out;
+}
+
+/** The addresses Redis treats as local in protected mode (networking.c clientAcceptHandler), IPv4-mapped form included. */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+}
+
+/**
+ * Protected mode: with protected-mode on and no password for the default
+ * user, only loopback clients are served; any other gets DENIED and is
+ * closed. In Redis 7 this holds whatever `bind` says.
+ */
+export function protectedModeDenies(config: Config, remoteAddress: string | undefined): boolean {
+  return config.getBool('protected-mode') && config.get('requirepass') === '' && !isLoopbackAddress(remoteAddress);
+}
+
+/**
+ * The limits in force, as plain numbers for the hot path, and the ticker.
+ * `refresh()` reloads them from the config (at start and after CONFIG SET).
+ */
+export class ClientLimits {
+  /** client-query-buffer-limit: a client whose unparsed input passes this is closed. */
+  queryBufferLimit = 0; // bytes
+  /** client-output-buffer-limit normal: hard and soft limits (0 = none) and soft seconds. */
+  outputHard = 0; // bytes
+  outputSoft = 0; // bytes
+  outputSoftMs = 0;
+  /** The smaller of the two output limits (Infinity when neither is set): below it no check is needed. */
+  outputCheckBytes = Infinity; // bytes
+  /** timeout: idle clients are closed after this long; 0 = never. */
+  idleTimeoutMs = 0;
+  /** tcp-keepalive, applied to each new socket (0 = off). */
+  keepAliveMs = 0;
+
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly config: Config,
+    private readonly clients: () => Iterable<LimitedClient>,
+    private readonly now: () => number,
+    private readonly log: (line: string) => void,
+  ) {
+    this.refresh();
+  }
+
+  refresh(): void {
+    const c = this.config;
+    this.queryBufferLimit = c.getInt('client-query-buffer-limit');
+    this.idleTimeoutMs = c.getInt('timeout') * 1000;
+    this.keepAliveMs = c.getInt('tcp-keepalive') * 1000;
+    const limits = parseOutputBufferLimits(c.get('client-output-buffer-limit'));
+    const normal = typeof limits === 'string' ? undefined : limits.get('normal');
+    this.outputHard = normal?.hard ?? 0;
+    this.outputSoft = normal?.soft ?? 0;
+    this.outputSoftMs = (normal?.softSeconds ?? 0) * 1000;
+    this.outputCheckBytes = Math.min(this.outputHard > 0 ? this.outputHard : Infinity, this.outputSoft > 0 ? this.outputSoft : Infinity);
+  }
+
+  start(): void {
+    if (this.timer !== null) return;
+    this.timer = setInterval(() => this.tick(), CRON_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /**
+   * Closes clients idle past `timeout` (clientsCronHandleTimeout) and those
+   * over the soft output limit for longer than its seconds. Idle time is
+   * measured from the last tick that saw new bytes from the client, so it is
+   * exact to one CRON_INTERVAL_MS. Tests call it directly after advancing
+   * the server clock.
+   */
+  tick(): void {
+    const now = this.now();
+    const timeout = this.idleTimeoutMs;
+    for (const c of this.clients()) {
+      const read = c.bytesRead();
+      if (read !== c.idleBytes || c.idleSince === 0) {
+        c.idleBytes = read;
+        c.idleSince = now;
+      } else if (timeout > 0 && now - c.idleSince > timeout) {
+        this.log(`Closing idle client id=${c.id} addr=${c.addr}`);
+        c.kill();
+        continue;
+      }
+      if (c.outputSoftSince !== 0) this.checkOutput(c);
+    }
+  }
+
+  /** client-query-buffer-limit passed: closed at once without a reply, as Redis's readQueryFromClient does. */
+  queryBufferExceeded(c: LimitedClient, used: number): void {
+    this.log(`Closing client that reached max query buffer length: id=${c.id} addr=${c.addr} qbuf=${used}`);
+    c.kill();
+  }
+
+  /**
+   * Redis's checkClientOutputBufferLimits for a normal client: over the hard
+   * limit, or over the soft limit for longer than its seconds, the client is
+   * closed at once. Returns true when it was closed.
+   */
+  checkOutput(c: LimitedClient): boolean {
+    const used = c.outputBufferLength();
+    const hard = this.outputHard;
+    const soft = this.outputSoft;
+    let over = hard > 0 && used >= hard;
+    if (!over && soft > 0 && used >= soft) {
+      const now = this.now();
+      if (c.outputSoftSince === 0) c.outputSoftSince = now;
+      else over = now - c.outputSoftSince > this.outputSoftMs;
+    } else if (!over) {
+      c.outputSoftSince = 0;
+    }
+    if (!over) return false;
+    this.log(`Client id=${c.id} addr=${c.addr} closed for overcoming of output buffer limits.`);
+    c.kill();
+    return true;
+  }
+}
