@@ -54,10 +54,14 @@ export function dispatch(ctx: CommandContext, argv: Arg[]): void {
   const server = ctx.server;
   const client = ctx.client;
   // One boolean test per command: only a client that has not authenticated
-  // while a password is set looks at the flags (processCommand's authRequired).
+  // while a password is set looks further (processCommand's authRequired).
+  // A password cleared at run time lets such a client in, as in Redis.
   if (!client.authenticated && !cmd.spec.flags.includes('no_auth')) {
-    ctx.reply.error(NOAUTH);
-    return;
+    if (server.config.get('requirepass') !== '') {
+      ctx.reply.error(NOAUTH);
+      return;
+    }
+    client.authenticated = true;
   }
   ctx.now = server.clock.now();
   ctx.db = server.dbs[client.dbIndex]!;
