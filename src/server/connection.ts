@@ -22,6 +22,8 @@ import type { ClientState, ServerState } from './state.js';
 
 /** Stop reading a client's requests while this many reply bytes wait on its socket. */
 export const OUTPUT_PAUSE_BYTES = 1024 * 1024; // bytes
+/** After a graceful close has flushed our replies, how long the peer has to close its side. */
+export const CLOSE_GRACE_MS = 1000;
 
 export class Connection implements ClientState, ReplyTarget {
   readonly id: number;
@@ -164,12 +166,26 @@ export class Connection implements ClientState, ReplyTarget {
     if (!this.pausedForOutput && !this.closed && !this.closeAfterReply) this.socket.resume();
   }
 
-  /** Stops reading, sends what is queued, then closes (QUIT, protocol errors). */
+  /**
+   * Sends what is queued, then closes (QUIT, protocol errors). Input that
+   * still arrives is read and dropped rather than left unread: unread input
+   * would turn the close into a reset that can destroy the reply in flight,
+   * and the peer's FIN could never be seen, leaving the socket open for as
+   * long as the peer keeps its side open. Once our replies have left, a peer
+   * that has not closed within CLOSE_GRACE_MS is cut off, as Redis closes the
+   * descriptor outright.
+   */
   closeGracefully(): void {
     if (this.closed) return;
     this.parser.reset();
-    this.socket.pause();
-    this.socket.end();
+    const socket = this.socket;
+    this.pausedForOutput = false;
+    socket.resume();
+    socket.end(() => {
+      const timer = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);
+      timer.unref();
+      socket.once('close', () => clearTimeout(timer));
+    });
     this.finish();
   }
 

@@ -70,6 +70,12 @@ export class MiniKvServer implements ServerState {
 
   private readonly servers: net.Server[] = [];
   private readonly connections = new Set<Connection>();
+  /**
+   * Every accepted socket until it is closed, including those of connections
+   * already finished (a QUIT or protocol error still flushing its reply), so
+   * that close() can always end them.
+   */
+  private readonly sockets = new Set<net.Socket>();
   private readonly writer = new ReplyWriter();
   private nextClientId = 1;
   private closing: Promise<void> | null = null;
@@ -190,6 +196,8 @@ export class MiniKvServer implements ServerState {
       return;
     }
     this.stats.totalConnectionsReceived++;
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
     if (this.clients.size >= this.config.getInt('maxclients')) {
       this.stats.rejectedConnections++;
       socket.end(`-ERR ${MAX_CLIENTS}\r\n`);
@@ -230,12 +238,12 @@ export class MiniKvServer implements ServerState {
       }
       // Sockets that do not finish promptly are destroyed.
       const deadline = setTimeout(() => {
-        for (const conn of this.connections) conn.socket.destroy();
+        for (const socket of this.sockets) socket.destroy();
       }, 500);
       deadline.unref();
       await Promise.all(closed);
       clearTimeout(deadline);
-      for (const conn of [...this.connections]) conn.socket.destroy();
+      for (const socket of [...this.sockets]) socket.destroy();
     })();
     return this.closing;
   }

@@ -315,6 +315,27 @@ describe('Protocol errors', () => {
     ping.close();
   });
 
+  test('A client that keeps its side open after a protocol error is still disconnected', async () => {
+    // allowHalfOpen: the client does not close when the server's FIN arrives.
+    const sock = net.connect({ port: srv.port, host: '127.0.0.1', allowHalfOpen: true });
+    let data = '';
+    let closed = false;
+    sock.on('data', (d) => (data += d.toString('latin1')));
+    sock.on('end', () => {});
+    sock.on('error', () => {});
+    sock.on('close', () => (closed = true));
+    sock.write('*x\r\n');
+    // Keep writing: once the server has really closed, a write is reset.
+    const start = Date.now();
+    while (!closed && Date.now() - start < 5000) {
+      await new Promise((r) => setTimeout(r, 50));
+      if (!closed && sock.writable) sock.write('PING\r\n');
+    }
+    assert.equal(data, '-ERR Protocol error: invalid multibulk length\r\n');
+    assert.equal(closed, true);
+    sock.destroy();
+  });
+
   test('A protocol error on one connection leaves pipelines on others untouched', async () => {
     const parts: Buffer[] = [];
     let expected = '';
