@@ -115,6 +115,28 @@ export class SlotDatabase implements Database {
     }
     const data = slot.data;
     let stored = false;
+    const first = data[0]!;
+    const before = first.size;
+    if (data.length === 1 && before < this.limit) {
+      // The common case, one Map with room: one hash lookup, where has()
+      // then set() would take two; the size tells whether the key was new.
+      first.set(key, value);
+      if (first.size === before) stored = true;
+      else this.count++;
+    } else {
+      stored = this.setChained(data, key, value);
+    }
+    if (expireAt === KEEP_TTL) return;
+    if (expireAt === NO_EXPIRY) {
+      if (stored && slot.expires !== null && slot.expires.delete(key)) this.withTtl--;
+      return;
+    }
+    this.putExpire(slot, key, expireAt);
+  }
+
+  /** set() on a slot whose Maps are chained (or full): returns whether the key existed. */
+  private setChained(data: Map<string, StoredValue>[], key: string, value: StoredValue): boolean {
+    let stored = false;
     for (let i = 0; i < data.length; i++) {
       const m = data[i]!;
       if (m.has(key)) {
@@ -138,12 +160,7 @@ export class SlotDatabase implements Database {
       target.set(key, value);
       this.count++;
     }
-    if (expireAt === KEEP_TTL) return;
-    if (expireAt === NO_EXPIRY) {
-      if (stored && slot.expires !== null && slot.expires.delete(key)) this.withTtl--;
-      return;
-    }
-    this.putExpire(slot, key, expireAt);
+    return stored;
   }
 
   delete(key: string, now: number): boolean {
