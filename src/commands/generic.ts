@@ -534,9 +534,8 @@ function parseExpireFlagsOrReply(ctx: CommandContext, argv: Arg[]): number {
  */
 function parseExpireTimeOrReply(ctx: CommandContext, arg: Arg, basetime: number, unit: number, name: string): number {
   const n = parseSafeInt(arg);
-  // parseSafeInt reads up to 17 digits without a range check, so test
-  // safety here: past 2^53 the overflow checks below need exact integers.
-  if (Number.isSafeInteger(n)) {
+  // Past 2^53 (NaN here) the overflow checks below need exact integers.
+  if (!Number.isNaN(n)) {
     // |n| < 2^53: times 1000 plus a millisecond clock stays far below 2^63.
     return (unit === UNIT_SECONDS ? n * 1000 : n) + basetime;
   }

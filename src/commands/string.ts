@@ -111,22 +111,12 @@ export function stringEncoding(v: string | RawString): 'int' | 'embstr' | 'raw' 
 }
 
 /**
- * parseSafeInt, guarded: args.ts's fast loop does not reject 16- and
- * 17-digit values past 2^53 (it returns them rounded), so anything not a
- * safe integer is NaN here and takes the exact BigInt path.
- */
-function safeInt(a: Arg): number {
-  const v = parseSafeInt(a);
-  return Number.isSafeInteger(v) ? v : NaN;
-}
-
-/**
  * An integer argument with string2ll's rules, as a number: exact up to 2^53,
  * approximate beyond (enough for indexes and offsets compared with lengths).
  * NaN when it is not a 64-bit integer.
  */
 function parseLongArg(a: Arg): number {
-  const v = safeInt(a);
+  const v = parseSafeInt(a);
   if (!Number.isNaN(v)) return v;
   const big = parseInt64(a);
   return big === null ? NaN : Number(big);
@@ -222,7 +212,7 @@ function parseSetOptionsOrReply(ctx: CommandContext, argv: Arg[], commandType: n
  * Redis's signed addition wraps negative).
  */
 function expireAtOrReply(ctx: CommandContext, arg: Arg, unit: number, relative: boolean, cmd: string): number {
-  const v = safeInt(arg);
+  const v = parseSafeInt(arg);
   if (!Number.isNaN(v)) {
     if (v <= 0) {
       ctx.reply.error(invalidExpireTime(cmd));
@@ -585,7 +575,7 @@ function incrDecrGeneric(ctx: CommandContext, key: string, incr: number | bigint
     text = valueText(v);
   }
   if (typeof incr === 'number') {
-    const current = text === null ? 0 : safeInt(text);
+    const current = text === null ? 0 : parseSafeInt(text);
     if (!Number.isNaN(current)) {
       const result = current + incr;
       if (Number.isSafeInteger(result)) {
@@ -613,7 +603,7 @@ function incrDecrGeneric(ctx: CommandContext, key: string, incr: number | bigint
 
 /** An INCRBY/DECRBY amount: a number when safe, a bigint beyond, or null when not an integer. */
 function parseIncrement(a: Arg): number | bigint | null {
-  const v = safeInt(a);
+  const v = parseSafeInt(a);
   return Number.isNaN(v) ? parseInt64(a) : v;
 }
 
