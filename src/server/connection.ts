@@ -216,9 +216,18 @@ export class Connection implements ClientState, ReplyTarget {
     }
   }
 
-  /** The socket took our replies: run what is still buffered, then read again. */
+  /**
+   * The socket took our replies: run what is still buffered, then read
+   * again. Called by 'drain' and, when no drain was due at pause time, from
+   * setImmediate; by then the queued replies may have backed the socket up
+   * again, and then it keeps waiting.
+   */
   private onDrain(): void {
     if (!this.pausedForOutput || this.closed) return;
+    if (this.outputBufferLength() > OUTPUT_PAUSE_BYTES) {
+      if (!this.socket.writableNeedDrain) setImmediate(this.onDrain);
+      return;
+    }
     this.pausedForOutput = false;
     this.outputSoftSince = 0;
     this.processInput();
