@@ -222,7 +222,9 @@ export class MiniKvServer implements ServerState {
 
   /** SHUTDOWN from a client: close everything (the binary exits when done). */
   shutdown(): void {
-    void this.close().then(this.onShutdown);
+    // After this event-loop turn, so that the batch holding SHUTDOWN (and
+    // what came before it from any client) is answered first.
+    setImmediate(() => void this.close().then(this.onShutdown));
   }
 
   /** Stops listening, closes every connection and timer. Idempotent. */
@@ -233,6 +235,7 @@ export class MiniKvServer implements ServerState {
       this.limits.stop();
       const closed = this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
       for (const conn of [...this.connections]) {
+        conn.writeQueued();
         conn.socket.end();
         conn.socket.destroySoon?.();
       }
