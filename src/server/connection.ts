@@ -245,6 +245,7 @@ export class Connection implements ClientState, ReplyTarget {
    */
   closeGracefully(): void {
     if (this.closed) return;
+    this.writeQueued();
     this.parser.reset();
     const socket = this.socket;
     this.pausedForOutput = false;
