@@ -7,7 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
 import { resp as r, startTestServer, type TestServer } from '../helpers.js';
@@ -29,8 +32,8 @@ interface Child {
 }
 
 /** Starts the binary on a free port and resolves at its ready line. */
-function startBinary(): Promise<Child> {
-  const child = spawn(process.execPath, [BIN, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+function startBinary(args: string[] = ['--port', '0']): Promise<Child> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let out = '';
   let stoppedAt = 0;
@@ -120,6 +123,24 @@ describe('the binary', () => {
       assert.equal(await c.waitClose(), true);
     });
   }
+
+  test('INFO config_file - the absolute path of the config file the binary was started with', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mini-kv-conf-'));
+    const file = join(dir, 'mini-kv.conf');
+    writeFileSync(file, 'port 0\nhz 20\n');
+    try {
+      const b = await startBinary([file]);
+      const c = await RawConn.open(b.port);
+      c.write(r('INFO', 'server'));
+      const info = await c.expect('io_threads_active');
+      assert.match(info, new RegExp(`\r\nconfig_file:${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\r\n`));
+      b.child.kill('SIGTERM');
+      assert.equal((await b.exited).code, 0);
+      c.destroy();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   test('a second signal exits at once', async () => {
     const b = await startBinary();
