@@ -5,7 +5,6 @@
  * for listeners that cannot take port 0 (tls-port 0 means "no TLS").
  */
 import net from 'node:net';
-import { networkInterfaces } from 'node:os';
 
 export class RawConn {
   readonly sock: net.Socket;
@@ -105,13 +104,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** A local IPv4 address that is not loopback, or null when the machine has none. */
-export function nonLoopbackAddress(): string | null {
-  for (const list of Object.values(networkInterfaces())) {
-    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
-  }
-  return null;
-}
+/**
+ * A source address protected mode treats as remote while traffic stays on
+ * loopback: Redis 7.0 lets only 127.0.0.1 and ::1 through (networking.c
+ * clientAcceptHandler compares the peer's text), so 127.0.0.2, which Linux
+ * routes over lo, is "another address" for it, as a real Redis 7.0.15
+ * confirms. Tests never need a non-loopback interface.
+ */
+export const OTHER_LOOPBACK = '127.0.0.2';
 
 /** The bytes of a RESP bulk reply for `value`. */
 export function bulkReply(value: string): string {
