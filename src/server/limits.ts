@@ -8,7 +8,7 @@
  * No timer per connection: one interval per server walks the clients every
  * CRON_INTERVAL_MS, as undici does for its timeouts.
  */
-import type { Config } from './config.js';
+import { parseMemory as memory, type Config } from './config.js';
 
 /** How often the ticker looks at every client; `timeout` is in whole seconds, so a second is fine enough. */
 export const CRON_INTERVAL_MS = 1000;
@@ -34,13 +34,6 @@ export interface OutputLimit {
   hard: number; // bytes
   soft: number; // bytes
   softSeconds: number;
-}
-
-const MEMORY_UNITS: Record<string, number> = { '': 1, b: 1, k: 1e3, kb: 1024, m: 1e6, mb: 1024 ** 2, g: 1e9, gb: 1024 ** 3 };
-
-function memory(word: string): number {
-  const m = /^(\d+)([kmg]b?|b)?$/i.exec(word);
-  return m === null ? NaN : Number(m[1]) * MEMORY_UNITS[(m[2] ?? '').toLowerCase()]!;
 }
 
 /**
