@@ -11,6 +11,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { eventLoopStats } from '../server/event-loop-monitor.js';
 import { MINIKV_VERSION } from '../server/server.js';
 import type { ServerState } from '../server/state.js';
 
@@ -178,6 +179,7 @@ function persistenceSection(server: ServerState): string[] {
 
 function statsSection(server: ServerState, now: number): string[] {
   const s = server.stats;
+  const loop = eventLoopStats();
   return [
     `total_connections_received:${s.totalConnectionsReceived}`,
     `total_commands_processed:${s.totalCommandsProcessed}`,
@@ -196,6 +198,9 @@ function statsSection(server: ServerState, now: number): string[] {
     'total_forks:0',
     'unexpected_error_replies:0',
     `total_error_replies:${s.totalErrorReplies}`,
+    // mini-kv's own: event-loop stalls (event-loop-monitor.ts).
+    `eventloop_max_stall_ms:${loop.maxStallMs.toFixed(3)}`,
+    `eventloop_delay_p99_ms:${loop.p99Ms.toFixed(3)}`,
   ];
 }
 

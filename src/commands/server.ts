@@ -15,6 +15,7 @@ import {
 import { globMatch } from '../keyspace/glob.js';
 import type { Arg } from '../protocol/resp-parser.js';
 import { OPTIONS, optionSpec } from '../server/config.js';
+import { resetEventLoopStats } from '../server/event-loop-monitor.js';
 import { argString, tokenIs } from './args.js';
 import {
   allCommands, commandCategories, commandDocsReply, commandHasKeys, commandInfoReply, keyIndexes, lookupByFullName,
@@ -198,6 +199,7 @@ function configResetstatCommand(ctx: CommandContext): void {
   s.totalNetOutputBytes = 0;
   s.totalErrorReplies = 0;
   s.commands.clear();
+  resetEventLoopStats();
   ctx.reply.ok();
 }
 
