@@ -97,6 +97,10 @@ function sameBytes(buf: Buffer, pos: number, len: number, s: string): boolean {
   return true;
 }
 
+function isComplete(l: Partial<ParserLimits>): l is ParserLimits {
+  return l.maxBulkLen !== undefined && l.maxInlineSize !== undefined && l.maxMultibulkLen !== undefined && l.bigArg !== undefined && l.stringArgMax !== undefined;
+}
+
 export class RequestParser {
   /** Set when the last `next()` hit a protocol error; the connection must close. */
   error: string | null = null;
@@ -124,8 +128,13 @@ export class RequestParser {
   private ready = false;
   private readonly limits: ParserLimits;
 
+  /**
+   * A complete limits object is kept by reference: a server shares one among
+   * its connections and changes it in place (CONFIG SET proto-max-bulk-len).
+   * A partial one is completed with the defaults (tests lower single limits).
+   */
   constructor(limits: Partial<ParserLimits> = {}) {
-    this.limits = { ...DEFAULT_LIMITS, ...limits };
+    this.limits = isComplete(limits) ? limits : { ...DEFAULT_LIMITS, ...limits };
   }
 
   /** Bytes received and not yet parsed (for CLIENT LIST's qbuf and the query buffer limit). */

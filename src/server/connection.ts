@@ -93,7 +93,7 @@ export class Connection implements ClientState, ReplyTarget {
     this.authenticated = server.config.get('requirepass') === '';
     const handle = (socket as unknown as { _handle?: { fd?: number } })._handle;
     this.fd = typeof handle?.fd === 'number' ? handle.fd : -1;
-    this.parser = new RequestParser({ maxBulkLen: server.config.getInt('proto-max-bulk-len') });
+    this.parser = new RequestParser(server.limits.parser);
     this.ctx = { server, client: this, db: server.dbs[0] as Database, reply: writer, now: 0 };
     this.onData = this.onData.bind(this);
     this.onDrain = this.onDrain.bind(this);

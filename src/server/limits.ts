@@ -8,6 +8,7 @@
  * No timer per connection: one interval per server walks the clients every
  * CRON_INTERVAL_MS, as undici does for its timeouts.
  */
+import { DEFAULT_LIMITS, type ParserLimits } from '../protocol/limits.js';
 import { parseMemory as memory, type Config } from './config.js';
 
 /** How often the ticker looks at every client; `timeout` is in whole seconds, so a second is fine enough. */
@@ -90,6 +91,12 @@ export class ClientLimits {
   idleTimeoutMs = 0;
   /** tcp-keepalive, applied to each new socket (0 = off). */
   keepAliveMs = 0;
+  /**
+   * The request parsers' limits, shared by every connection of the server,
+   * so that CONFIG SET proto-max-bulk-len applies to existing clients too,
+   * as in Redis.
+   */
+  readonly parser: ParserLimits = { ...DEFAULT_LIMITS };
 
   private timer: NodeJS.Timeout | null = null;
 
@@ -105,6 +112,7 @@ export class ClientLimits {
   refresh(): void {
     const c = this.config;
     this.queryBufferLimit = c.getInt('client-query-buffer-limit');
+    this.parser.maxBulkLen = c.getInt('proto-max-bulk-len');
     this.idleTimeoutMs = c.getInt('timeout') * 1000;
     this.keepAliveMs = c.getInt('tcp-keepalive') * 1000;
     const limits = parseOutputBufferLimits(c.get('client-output-buffer-limit'));

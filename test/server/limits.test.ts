@@ -154,6 +154,17 @@ describe('input limits', () => {
     assert.equal(await ok.ask(r('SET', 'k', 'x'.repeat(1024 * 1024)), 5), '+OK\r\n');
   });
 
+  test('proto-max-bulk-len - CONFIG SET applies to clients already connected', async () => {
+    const s = await server();
+    const early = await open(s.port);
+    assert.equal(await early.ask(r('PING'), 7), '+PONG\r\n');
+    const admin = await open(s.port);
+    assert.equal(await admin.ask(r('CONFIG', 'SET', 'proto-max-bulk-len', '1mb'), 5), '+OK\r\n');
+    early.write(`*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$${1024 * 1024 + 1}\r\n`);
+    assert.equal(await early.waitClose(), true);
+    assert.equal(early.data, '+PONG\r\n-ERR Protocol error: invalid bulk length\r\n');
+  });
+
   test('a huge announced bulk holds only the bytes that arrived', async () => {
     const s = await server();
     const before = process.memoryUsage().arrayBuffers;
