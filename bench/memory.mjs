@@ -34,93 +34,46 @@
 //   --json FILE      also write the figures as JSON
 // Bounded: each load stops after --load-timeout seconds (600), each phase
 // after its --mixed seconds.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { connect, has, numberList, parseOptions, sleep, startServer, words } from './lib.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PING_INTERVAL_MS = 5; // pause between two PINGs of the stall probe
 const SETTLE_MS = 2000; // idle time before reading memory after a load
 
-function parseArgs(argv) {
+function readOptions(argv) {
   const env = process.env;
+  const v = parseOptions(argv, {
+    sizes: { type: 'string', default: env.SIZES ?? '1000000,10000000' },
+    mixed: { type: 'string', default: env.MIXED_SECONDS ?? '60' },
+    'value-size': { type: 'string', default: env.VALUE_SIZE ?? '32' },
+    batch: { type: 'string', default: env.BATCH ?? '1000' },
+    window: { type: 'string', default: env.WINDOW ?? '8' },
+    clients: { type: 'string', default: env.CLIENTS ?? '8' },
+    heap: { type: 'string', default: env.HEAP_MB ?? '16384' },
+    'node-flags': { type: 'string', default: env.NODE_FLAGS ?? '' },
+    'load-timeout': { type: 'string', default: '600' },
+    'mini-kv-only': { type: 'boolean', default: false },
+    'redis-only': { type: 'boolean', default: false },
+    json: { type: 'string' },
+  }, import.meta.url);
   const o = {
-    sizes: (env.SIZES ?? '1000000,10000000').split(',').map(Number),
-    mixed: Number(env.MIXED_SECONDS ?? 60),
-    valueSize: Number(env.VALUE_SIZE ?? 32),
-    batch: Number(env.BATCH ?? 1000),
-    window: Number(env.WINDOW ?? 8),
-    clients: Number(env.CLIENTS ?? 8),
-    heapMb: Number(env.HEAP_MB ?? 16384),
-    nodeFlags: (env.NODE_FLAGS ?? '').split(' ').filter(Boolean),
-    loadTimeout: 600,
-    minikv: true,
-    redis: true,
-    json: null,
+    sizes: numberList(v.sizes),
+    mixed: Number(v.mixed),
+    valueSize: Number(v['value-size']),
+    batch: Number(v.batch),
+    window: Number(v.window),
+    clients: Number(v.clients),
+    heapMb: Number(v.heap),
+    nodeFlags: words(v['node-flags']),
+    loadTimeout: Number(v['load-timeout']),
+    minikv: !v['redis-only'],
+    redis: !v['mini-kv-only'],
+    json: v.json ?? null,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const next = () => {
-      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
-      return argv[++i];
-    };
-    if (a === '--sizes') o.sizes = next().split(',').map(Number);
-    else if (a === '--mixed') o.mixed = Number(next());
-    else if (a === '--value-size') o.valueSize = Number(next());
-    else if (a === '--batch') o.batch = Number(next());
-    else if (a === '--window') o.window = Number(next());
-    else if (a === '--clients') o.clients = Number(next());
-    else if (a === '--heap') o.heapMb = Number(next());
-    else if (a === '--node-flags') o.nodeFlags = next().split(' ').filter(Boolean);
-    else if (a === '--load-timeout') o.loadTimeout = Number(next());
-    else if (a === '--mini-kv-only') o.redis = false;
-    else if (a === '--redis-only') o.minikv = false;
-    else if (a === '--json') o.json = next();
-    else if (a === '--help' || a === '-h') {
-      const src = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
-      process.stdout.write(src.slice(1, src.findIndex((l) => l.startsWith('import'))).map((l) => l.slice(3)).join('\n') + '\n');
-      process.exit(0);
-    } else throw new Error(`unknown option ${a}`);
-  }
   for (let i = 1; i < o.sizes.length; i++) if (!(o.sizes[i] > o.sizes[i - 1])) throw new Error('--sizes must increase');
   return o;
 }
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function connect(port) {
-  return new Promise((resolve, reject) => {
-    const s = net.connect(port, '127.0.0.1', () => resolve(s));
-    s.on('error', reject);
-  });
-}
-
-async function waitForPort(port, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const s = await connect(port);
-      s.destroy();
-      return;
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await sleep(50);
-    }
-  }
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function rssBytes(pid) {
   const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
@@ -331,19 +284,9 @@ async function mixed(port, keys, seconds, o) {
 }
 
 async function measureServer(label, o) {
-  const port = await freePort();
-  let child;
-  if (label === 'mini-kv') {
-    child = spawn(process.execPath, [`--max-old-space-size=${o.heapMb}`, ...o.nodeFlags, path.join(ROOT, 'bin/mini-kv-server.js'), '--port', String(port), '--bind', '127.0.0.1'], { stdio: 'ignore' });
-  } else {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  }
-  const stopChild = () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
-  };
-  process.on('exit', stopChild);
+  const server = await startServer(label, { nodeArgs: [`--max-old-space-size=${o.heapMb}`, ...o.nodeFlags], waitMs: 15_000 });
+  const { port, child } = server;
   try {
-    await waitForPort(port);
     const ctl = await Control.open(port);
     await sleep(500);
     const rss0 = rssBytes(child.pid);
@@ -385,8 +328,7 @@ async function measureServer(label, o) {
     ctl.close();
     return rows;
   } finally {
-    stopChild();
-    await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+    await server.stop();
   }
 }
 
@@ -402,8 +344,8 @@ function printRow(r) {
 }
 
 async function main() {
-  const o = parseArgs(process.argv.slice(2));
-  const hasRedis = spawnSync('sh', ['-c', 'command -v redis-server']).status === 0;
+  const o = readOptions(process.argv.slice(2));
+  const hasRedis = has('redis-server');
   console.log(`Keys key:<n> with ${o.valueSize}-byte values, SET pipelined ${o.batch} per write, ${o.window} writes in flight; sizes ${o.sizes.join(', ')}; ${o.mixed} s mixed GET/SET (${o.clients} clients) after each.`);
   console.log(`node ${process.version}, mini-kv --max-old-space-size=${o.heapMb}${o.nodeFlags.length ? ' ' + o.nodeFlags.join(' ') : ''}${hasRedis ? ', ' + spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout.trim() : ''}`);
   const all = [];

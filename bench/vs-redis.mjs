@@ -26,88 +26,38 @@
 //   --mini-kv-only   skip redis-server even when installed
 //   --json FILE      also write every sample as JSON
 // A run is bounded: each redis-benchmark call is killed after 120 s.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import net from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { has, median, numberList, parseOptions, startServer, words } from './lib.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RUN_TIMEOUT_MS = 120_000; // one redis-benchmark call, at most
 
-function parseArgs(argv) {
+function readOptions(argv) {
   const env = process.env;
+  const v = parseOptions(argv, {
+    repeats: { type: 'string', default: env.REPEATS ?? '3' },
+    tests: { type: 'string', default: env.TESTS ?? 'set,get,incr,mset' },
+    pipelines: { type: 'string', default: env.PIPELINES ?? '1,16' },
+    clients: { type: 'string', default: env.CLIENTS ?? '50' },
+    keyspace: { type: 'string', default: env.KEYSPACE ?? '100000' },
+    requests: { type: 'string', default: env.REQUESTS ?? '100000' },
+    'node-flags': { type: 'string', default: env.NODE_FLAGS ?? '' },
+    'mini-kv-only': { type: 'boolean', default: false },
+    json: { type: 'string' },
+  }, import.meta.url);
   const o = {
-    repeats: Number(env.REPEATS ?? 3),
-    tests: (env.TESTS ?? 'set,get,incr,mset').split(','),
-    pipelines: (env.PIPELINES ?? '1,16').split(',').map(Number),
-    clients: Number(env.CLIENTS ?? 50),
-    keyspace: Number(env.KEYSPACE ?? 100000),
-    requests: Number(env.REQUESTS ?? 100000),
-    nodeFlags: (env.NODE_FLAGS ?? '').split(' ').filter(Boolean),
-    redis: true,
-    json: null,
+    repeats: Number(v.repeats),
+    tests: v.tests.split(','),
+    pipelines: numberList(v.pipelines),
+    clients: Number(v.clients),
+    keyspace: Number(v.keyspace),
+    requests: Number(v.requests),
+    nodeFlags: words(v['node-flags']),
+    redis: !v['mini-kv-only'],
+    json: v.json ?? null,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const next = () => {
-      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
-      return argv[++i];
-    };
-    if (a === '--repeats') o.repeats = Number(next());
-    else if (a === '--tests') o.tests = next().split(',');
-    else if (a === '--pipelines') o.pipelines = next().split(',').map(Number);
-    else if (a === '--clients') o.clients = Number(next());
-    else if (a === '--keyspace') o.keyspace = Number(next());
-    else if (a === '--requests') o.requests = Number(next());
-    else if (a === '--node-flags') o.nodeFlags = next().split(' ').filter(Boolean);
-    else if (a === '--mini-kv-only') o.redis = false;
-    else if (a === '--json') o.json = next();
-    else if (a === '--help' || a === '-h') {
-      process.stdout.write(readHeader());
-      process.exit(0);
-    } else throw new Error(`unknown option ${a}`);
-  }
   if (!(o.repeats >= 1)) throw new Error('--repeats must be at least 1');
   return o;
-}
-
-function readHeader() {
-  const src = spawnSync('sed', ['-n', '2,/^import/p', fileURLToPath(import.meta.url)], { encoding: 'utf8' }).stdout;
-  return src.split('\n').filter((l) => l.startsWith('//')).map((l) => l.slice(3)).join('\n') + '\n';
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function waitForPort(port, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const attempt = () => {
-      const s = net.connect(port, '127.0.0.1', () => {
-        s.end();
-        resolve();
-      });
-      s.on('error', () => {
-        s.destroy();
-        if (Date.now() > deadline) reject(new Error(`nothing listens on ${port}`));
-        else setTimeout(attempt, 50);
-      });
-    };
-    attempt();
-  });
-}
-
-function has(cmd) {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 }
 
 /** Runs one redis-benchmark test; returns { rps, p50, p99 } from its CSV. */
@@ -123,41 +73,23 @@ function runBenchmark(port, test, pipeline, o) {
   return { rps: Number(f[1]), p50: Number(f[4]), p99: Number(f[6]) };
 }
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
 async function main() {
-  const o = parseArgs(process.argv.slice(2));
+  const o = readOptions(process.argv.slice(2));
   if (!has('redis-benchmark')) {
     console.error('redis-benchmark is not installed (apt-get install redis-tools): nothing to measure');
     process.exit(1);
   }
-  const children = [];
-  const stopAll = () => {
-    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-  };
-  process.on('exit', stopAll);
   process.on('SIGINT', () => process.exit(130));
 
-  const servers = [];
-  const mkPort = await freePort();
-  const mk = spawn(process.execPath, [...o.nodeFlags, path.join(ROOT, 'bin/mini-kv-server.js'), '--port', String(mkPort), '--bind', '127.0.0.1'], { stdio: 'ignore' });
-  children.push(mk);
-  servers.push({ label: 'mini-kv', port: mkPort });
+  const servers = [await startServer('mini-kv', { nodeArgs: o.nodeFlags })];
+  const mkPort = servers[0].port;
   let redisVersion = null;
   if (o.redis && has('redis-server')) {
-    const rPort = await freePort();
-    const rs = spawn('redis-server', ['--port', String(rPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    children.push(rs);
-    servers.push({ label: 'redis', port: rPort });
+    servers.push(await startServer('redis'));
     redisVersion = spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout.match(/v=([\d.]+)/)?.[1] ?? '?';
   } else if (o.redis) {
     console.error('redis-server not found: measuring mini-kv alone');
   }
-  for (const s of servers) await waitForPort(s.port);
 
   const started = Date.now();
   console.log(`redis-benchmark -c ${o.clients} -r ${o.keyspace}, ${o.repeats} run(s) per test and server, alternating; medians.`);
@@ -185,7 +117,7 @@ async function main() {
   }
   console.log(`\n${((Date.now() - started) / 1000).toFixed(0)} s. Ratios are mini-kv/Redis: rps ≥ 1.00 and latency ≤ 1.00 meet the target.`);
   if (o.json !== null) writeFileSync(o.json, JSON.stringify({ date: new Date().toISOString(), node: process.version, redis: redisVersion, options: o, rows, samples }, null, 2) + '\n');
-  stopAll();
+  await Promise.all(servers.map((s) => s.stop()));
 }
 
 function fmt(n, w, digits = 0) {
