@@ -11,19 +11,12 @@
  *
  *   npm run build && node scripts/fuzz-long.mjs [--minutes 3] [--workers 8] [--seed N]
  */
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import net from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { connect, numberOptions, resp, rssKb, startServer } from './lib.mjs';
 
-const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(`--${name}`);
-  return i === -1 ? def : Number(args[i + 1]);
-};
-const minutes = Math.min(60, Math.max(0.1, opt('minutes', 3)));
-const workers = Math.min(64, Math.max(1, opt('workers', 8)));
-let seed = opt('seed', Date.now() % 2 ** 31);
+const opts = numberOptions({ minutes: 3, workers: 8, seed: Date.now() % 2 ** 31 });
+const minutes = Math.min(60, Math.max(0.1, opts.minutes));
+const workers = Math.min(64, Math.max(1, opts.workers));
+let seed = opts.seed;
 const startSeed = seed;
 
 // A small deterministic PRNG (mulberry32) so a failing run can be replayed with --seed.
@@ -37,14 +30,6 @@ function rand() {
 const int = (n) => Math.floor(rand() * n);
 const pick = (a) => a[int(a.length)];
 
-function resp(...parts) {
-  const out = [Buffer.from(`*${parts.length}\r\n`)];
-  for (const p of parts) {
-    const b = Buffer.isBuffer(p) ? p : Buffer.from(p, 'latin1');
-    out.push(Buffer.from(`$${b.length}\r\n`), b, Buffer.from('\r\n'));
-  }
-  return Buffer.concat(out);
-}
 const randomBytes = (n) => Buffer.from(Array.from({ length: n }, () => int(256)));
 
 function validPipeline() {
@@ -93,13 +78,6 @@ function split(data) {
   for (const c of cuts) if (c > prev) { out.push(data.subarray(prev, c)); prev = c; }
   out.push(data.subarray(prev));
   return out;
-}
-
-function connect(port) {
-  return new Promise((resolve, reject) => {
-    const s = net.connect(port, '127.0.0.1', () => resolve(s));
-    s.on('error', reject);
-  });
 }
 
 /** Sends chunks a turn apart, then waits until the server closes or goes quiet. */
@@ -162,29 +140,8 @@ async function check(port) {
   if (got2 !== w2) throw new Error('model pipeline: wrong replies');
 }
 
-function rssKb(pid) {
-  try {
-    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
-  } catch {
-    return NaN;
-  }
-}
-
-const BIN = fileURLToPath(new URL('../bin/mini-kv-server.js', import.meta.url));
-const child = spawn(process.execPath, [BIN, '--port', '0', '--save', ''], { stdio: ['ignore', 'pipe', 'pipe'] });
-let out = '';
-let stderr = '';
-child.stderr.on('data', (d) => (stderr += d));
-const port = await new Promise((resolve, reject) => {
-  child.stdout.on('data', (d) => {
-    out += d;
-    const m = /:(\d+) \(pid/.exec(out);
-    if (m) resolve(Number(m[1]));
-  });
-  child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out} ${stderr}`)));
-});
-let crashed = null;
-child.on('exit', (code, signal) => (crashed = `server exited (code ${code}, signal ${signal})`));
+const server = await startServer(['--save', '']);
+const { child, port } = server;
 
 {
   const s = await connect(port);
@@ -203,7 +160,7 @@ let failure = null;
 const kinds = [() => randomBytes(int(300)), mutated, hostile];
 
 async function worker() {
-  while (Date.now() < deadline && failure === null && crashed === null) {
+  while (Date.now() < deadline && failure === null && server.crashed === null) {
     const data = pick(kinds)();
     bytes += data.length;
     if (await storm(port, data)) closedByServer++;
@@ -216,7 +173,7 @@ console.log(`fuzz-long: ${minutes} min, ${workers} workers, seed ${startSeed}, s
 const progress = setInterval(() => console.log(`  ${Math.round((Date.now() - started) / 1000)} s: ${streams} streams, ${checks} checks, RSS ${rssKb(child.pid)} kB`), 30_000);
 try {
   await Promise.all(Array.from({ length: workers }, () => worker().catch((e) => { failure ??= e; })));
-  if (crashed === null && failure === null) await check(port);
+  if (server.crashed === null && failure === null) await check(port);
 } catch (e) {
   failure ??= e;
 }
@@ -226,6 +183,6 @@ child.kill('SIGTERM');
 const secs = (Date.now() - started) / 1000;
 console.log(JSON.stringify({
   seed: startSeed, seconds: Math.round(secs), streams, streamsPerSecond: Math.round(streams / secs), bytesSent: bytes,
-  closedByServer, healthChecks: checks, rssStartKb: rss0, rssEndKb: rss1, serverStderr: stderr.length, failure: failure?.message ?? crashed,
+  closedByServer, healthChecks: checks, rssStartKb: rss0, rssEndKb: rss1, serverStderr: server.stderr.length, failure: failure?.message ?? server.crashed,
 }, null, 1));
-process.exit(failure !== null || crashed !== null || stderr.length > 0 ? 1 : 0);
+process.exit(failure !== null || server.crashed !== null || server.stderr.length > 0 ? 1 : 0);

@@ -14,42 +14,11 @@
  *
  *   npm run build && node scripts/soak.mjs [--seconds 300] [--idle 10000]
  */
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import net from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { connect, numberOptions, resp, rssKb, startServer } from './lib.mjs';
 
-const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(`--${name}`);
-  return i === -1 ? def : Number(args[i + 1]);
-};
-const seconds = Math.min(3600, Math.max(10, opt('seconds', 300)));
-const idleCount = Math.min(20_000, Math.max(0, opt('idle', 10_000)));
-
-function resp(...parts) {
-  const out = [Buffer.from(`*${parts.length}\r\n`)];
-  for (const p of parts) {
-    const b = Buffer.isBuffer(p) ? p : Buffer.from(String(p), 'latin1');
-    out.push(Buffer.from(`$${b.length}\r\n`), b, Buffer.from('\r\n'));
-  }
-  return Buffer.concat(out);
-}
-
-function rssKb(pid) {
-  try {
-    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
-  } catch {
-    return NaN;
-  }
-}
-
-function connect(port) {
-  return new Promise((resolve, reject) => {
-    const s = net.connect(port, '127.0.0.1', () => resolve(s));
-    s.once('error', reject);
-  });
-}
+const opts = numberOptions({ seconds: 300, idle: 10_000 });
+const seconds = Math.min(3600, Math.max(10, opts.seconds));
+const idleCount = Math.min(20_000, Math.max(0, opts.idle));
 
 /** A connection that sends requests and resolves once `n` bytes of reply arrived. */
 class Client {
@@ -86,21 +55,8 @@ class Client {
   }
 }
 
-const BIN = fileURLToPath(new URL('../bin/mini-kv-server.js', import.meta.url));
-const child = spawn(process.execPath, [BIN, '--port', '0', '--maxclients', '20000'], { stdio: ['ignore', 'pipe', 'pipe'] });
-let stdout = '';
-let stderr = '';
-child.stderr.on('data', (d) => (stderr += d));
-const port = await new Promise((resolve, reject) => {
-  child.stdout.on('data', (d) => {
-    stdout += d;
-    const m = /:(\d+) \(pid/.exec(stdout);
-    if (m) resolve(Number(m[1]));
-  });
-  child.on('exit', (code) => reject(new Error(`server exited ${code}: ${stdout} ${stderr}`)));
-});
-let crashed = null;
-child.on('exit', (code, signal) => (crashed = `server exited (code ${code}, signal ${signal})`));
+const server = await startServer(['--maxclients', '20000']);
+const { child, port } = server;
 const summary = { seconds, port, rssStartKb: rssKb(child.pid) };
 
 // 1. Hold many idle connections and measure PING latency meanwhile.
@@ -142,7 +98,7 @@ const deadline = Date.now() + seconds * 1000;
 const counts = { churn: 0, pipelines: 0, large: 0, expiring: 0, slowReplies: 0, errors: 0 };
 let failure = null;
 const fail = (e) => { failure ??= e; };
-const running = () => Date.now() < deadline && failure === null && crashed === null;
+const running = () => Date.now() < deadline && failure === null && server.crashed === null;
 
 async function churn() {
   while (running()) {
@@ -246,9 +202,9 @@ const warm = samples.length > 3 ? samples[2] : samples[0];
 summary.rssAfterWarmupKb = warm;
 summary.rssEndKb = rssKb(child.pid);
 summary.rssMaxKb = Math.max(...samples);
-summary.serverStderr = stderr;
-summary.failure = failure?.message ?? crashed;
+summary.serverStderr = server.stderr;
+summary.failure = failure?.message ?? server.crashed;
 child.kill('SIGTERM');
-const bad = failure !== null || crashed !== null || stderr.length > 0 || summary.rssEndKb > warm * 1.5;
+const bad = failure !== null || server.crashed !== null || server.stderr.length > 0 || summary.rssEndKb > warm * 1.5;
 console.log(JSON.stringify(summary, null, 1));
 process.exit(bad ? 1 : 0);
