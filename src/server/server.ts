@@ -111,68 +111,51 @@ export class MiniKvServer implements ServerState {
 
   /**
    * Listens on every `bind` address (a `-` prefix marks one that may be
-   * unavailable, as in redis.conf) on `port`; port 0 picks a free port, shared
-   * by all addresses. Rejects with ListenError when a required address fails.
+   * unavailable, as in redis.conf) on `port`, and for TLS on `tls-port` when
+   * it is set; port 0 picks a free port, shared by all addresses. Rejects
+   * with ListenError when a required address fails.
    */
   async listen(): Promise<void> {
     const words = this.config.get('bind').split(' ').filter((w) => w !== '');
     if (words.length === 0) throw new ConfigError('bind needs at least one address');
-    let port = this.config.getInt('port');
-    for (const word of words) {
-      const optional = word.startsWith('-');
-      const host = optional ? word.slice(1) : word;
-      const address = host === '*' ? '0.0.0.0' : host === '::*' ? '::' : host;
-      try {
-        const server = await this.listenOne(address, port);
-        port = (server.address() as net.AddressInfo).port;
-        this.servers.push(server);
-        this.addresses.push(address);
-      } catch (e) {
-        const err = e as NodeJS.ErrnoException;
-        if (optional && (err.code === 'EADDRNOTAVAIL' || err.code === 'EAFNOSUPPORT' || err.code === 'EINVAL')) continue;
-        await this.close();
-        const reason = err.code === 'EADDRINUSE' ? 'Address already in use' : err.message;
-        throw new ListenError(`Could not create server TCP listening socket ${address}:${port}: bind: ${reason}`);
-      }
-    }
+    const port = await this.listenAll(words, this.config.getInt('port'), undefined);
     this.port = port;
     // CONFIG GET port and INFO tell the port actually taken after --port 0.
     this.config.setStartup('port', String(port));
-    await this.listenTls(words);
+    // A TLS client becomes an ordinary Connection once its handshake is done.
+    const tlsPort = this.config.getInt('tls-port');
+    if (tlsPort !== 0) this.tlsPort = await this.listenAll(words, tlsPort, tlsServerOptions(this.config));
     this.activeExpire.start(this.config.getInt('hz'));
     this.limits.start();
     this.log(`mini-kv ${MINIKV_VERSION} (Redis ${VERSION} compatible) ready to accept connections on ${this.addresses.map((a) => (a.includes(':') ? `[${a}]` : a) + ':' + port).join(', ')} (pid ${process.pid})`);
   }
 
-  /**
-   * With tls-port set, listens for TLS on the same addresses. A TLS client
-   * becomes an ordinary Connection once its handshake is done; failed
-   * handshakes are dropped quietly, as a port scanner would otherwise fill
-   * the log.
-   */
-  private async listenTls(words: string[]): Promise<void> {
-    let port = this.config.getInt('tls-port');
-    if (port === 0) return;
-    const options = tlsServerOptions(this.config);
+  /** Listens on each bind word at `port` (plain TCP, or TLS with options); returns the port taken. */
+  private async listenAll(words: string[], port: number, tlsOptions: tls.TlsOptions | undefined): Promise<number> {
     for (const word of words) {
       const optional = word.startsWith('-');
       const host = optional ? word.slice(1) : word;
       const address = host === '*' ? '0.0.0.0' : host === '::*' ? '::' : host;
       try {
-        const server = await this.listenOne(address, port, options);
+        const server = await this.listenOne(address, port, tlsOptions);
         port = (server.address() as net.AddressInfo).port;
         this.servers.push(server);
+        if (tlsOptions === undefined) this.addresses.push(address);
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
         if (optional && (err.code === 'EADDRNOTAVAIL' || err.code === 'EAFNOSUPPORT' || err.code === 'EINVAL')) continue;
         await this.close();
         const reason = err.code === 'EADDRINUSE' ? 'Address already in use' : err.message;
-        throw new ListenError(`Could not create server TLS listening socket ${address}:${port}: bind: ${reason}`);
+        throw new ListenError(`Could not create server ${tlsOptions === undefined ? 'TCP' : 'TLS'} listening socket ${address}:${port}: bind: ${reason}`);
       }
     }
-    this.tlsPort = port;
+    return port;
   }
 
+  /**
+   * One listener. Failed TLS handshakes are dropped quietly, as a port
+   * scanner would otherwise fill the log.
+   */
   private listenOne(host: string, port: number, tlsOptions?: tls.TlsOptions): Promise<net.Server> {
     return new Promise((resolve, reject) => {
       const server = tlsOptions === undefined
