@@ -113,11 +113,7 @@ export class RespReplyCounter implements ReplyCounter {
       } else {
         const lf = chunk.indexOf(LF, i);
         const end = lf < 0 ? len : lf;
-        if (this.errorText !== null) {
-          for (let k = i; k < end && this.errorText.length < ERROR_SAMPLE_MAX; k++) {
-            if (chunk[k] !== CR) this.errorText.push(chunk[k]);
-          }
-        }
+        if (this.errorText !== null) appendSample(this.errorText, chunk, i, end);
         if (lf < 0) break;
         i = lf + 1;
         if (this.errorText !== null) {
@@ -193,11 +189,7 @@ export class TextReplyCounter implements ReplyCounter {
       }
       const lf = chunk.indexOf(LF, i);
       const end = lf < 0 ? len : lf;
-      if (this.errorText !== null) {
-        for (let k = i; k < end && this.errorText.length < ERROR_SAMPLE_MAX; k++) {
-          if (chunk[k] !== CR) this.errorText.push(chunk[k]);
-        }
-      }
+      if (this.errorText !== null) appendSample(this.errorText, chunk, i, end);
       if (lf < 0) break;
       i = lf + 1;
       done++;
@@ -209,6 +201,13 @@ export class TextReplyCounter implements ReplyCounter {
       this.match = 0;
     }
     return done;
+  }
+}
+
+/** Appends chunk[from, to) to an error sample, without CRs, up to ERROR_SAMPLE_MAX bytes. */
+function appendSample(sample: number[], chunk: Buffer, from: number, to: number): void {
+  for (let k = from; k < to && sample.length < ERROR_SAMPLE_MAX; k++) {
+    if (chunk[k] !== CR) sample.push(chunk[k]!);
   }
 }
 
