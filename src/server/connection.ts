@@ -181,6 +181,9 @@ export class Connection implements ClientState, ReplyTarget {
     const writer = this.writer;
     const socket = this.socket;
     const textReplies = this.server.config.get('inline-replies') === 'text';
+    // What the socket holds cannot change while the batch runs (replies
+    // leave at the end of the turn), so read it once, not per command.
+    const onSocket = socket.writableLength;
     writer.begin(this);
     this.executing = true;
     for (;;) {
@@ -189,7 +192,7 @@ export class Connection implements ClientState, ReplyTarget {
       writer.mode = parser.inline && textReplies ? MODE_TEXT : this.resp === 3 ? MODE_RESP3 : MODE_RESP2;
       dispatch(this.ctx, argv);
       if (this.closeAfterReply || this.closed) break;
-      if (writer.pendingBytes + this.outputBufferLength() > OUTPUT_PAUSE_BYTES) {
+      if (writer.pendingBytes + this.queuedBytes + onSocket > OUTPUT_PAUSE_BYTES) {
         this.pausedForOutput = true;
         break;
       }
