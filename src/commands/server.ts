@@ -422,6 +422,10 @@ const COMMAND_SUBCOMMANDS: CommandSpec[] = [
   },
 ];
 
+/** FLUSHDB and FLUSHALL share their ASYNC|SYNC argument and its history. */
+const FLUSH_HISTORY: CommandSpec['history'] = [['4.0.0', 'Added the `ASYNC` flushing mode modifier.'], ['6.2.0', 'Added the `SYNC` flushing mode modifier.']];
+const FLUSH_ARGS: CommandSpec['args'] = [{ name: 'async', type: 'oneof', optional: true, arguments: [{ name: 'async', type: 'pure-token', token: 'ASYNC', since: '4.0.0' }, { name: 'sync', type: 'pure-token', token: 'SYNC', since: '6.2.0' }] }];
+
 export const SERVER_COMMANDS: CommandSpec[] = [
   {
     name: 'dbsize', arity: 1, flags: ['readonly', 'fast'], firstKey: 0, lastKey: 0, step: 0,
@@ -437,8 +441,8 @@ export const SERVER_COMMANDS: CommandSpec[] = [
     complexity: 'O(N) where N is the number of keys in the selected database',
     acl: ['@keyspace', '@dangerous'],
     tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
-    history: [['4.0.0', 'Added the `ASYNC` flushing mode modifier.'], ['6.2.0', 'Added the `SYNC` flushing mode modifier.']],
-    args: [{ name: 'async', type: 'oneof', optional: true, arguments: [{ name: 'async', type: 'pure-token', token: 'ASYNC', since: '4.0.0' }, { name: 'sync', type: 'pure-token', token: 'SYNC', since: '6.2.0' }] }],
+    history: FLUSH_HISTORY,
+    args: FLUSH_ARGS,
     handler: flushdbCommand,
   },
   {
@@ -447,8 +451,8 @@ export const SERVER_COMMANDS: CommandSpec[] = [
     complexity: 'O(N) where N is the total number of keys in all databases',
     acl: ['@keyspace', '@dangerous'],
     tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
-    history: [['4.0.0', 'Added the `ASYNC` flushing mode modifier.'], ['6.2.0', 'Added the `SYNC` flushing mode modifier.']],
-    args: [{ name: 'async', type: 'oneof', optional: true, arguments: [{ name: 'async', type: 'pure-token', token: 'ASYNC', since: '4.0.0' }, { name: 'sync', type: 'pure-token', token: 'SYNC', since: '6.2.0' }] }],
+    history: FLUSH_HISTORY,
+    args: FLUSH_ARGS,
     handler: flushallCommand,
   },
   {
