@@ -42,6 +42,25 @@ export const NO_EXPIRY = -1;
 /** `expireAt` for set(): keep the key's current TTL (SET KEEPTTL, APPEND, INCR, …). */
 export const KEEP_TTL = -2;
 
+/**
+ * Where a string value's bytes are, filled by Database.getBytes for the hot
+ * path: `buf[offset, offset + length)`. A view into storage, valid only until
+ * the keyspace next changes; copy out (into a reply) at once.
+ */
+export class ByteView {
+  buf: Uint8Array = EMPTY_BYTES;
+  offset = 0;
+  length = 0;
+}
+const EMPTY_BYTES = new Uint8Array(0);
+
+/** getBytes: no live key (an expired one has been deleted). */
+export const LOOKUP_MISSING = 0;
+/** getBytes: a string value, its bytes in the view. */
+export const LOOKUP_BYTES = 1;
+/** getBytes: some other value (another type, or a string kept as an object): use get(). */
+export const LOOKUP_VALUE = 2;
+
 /** What `typeName()` gives for a value, as TYPE replies. */
 export function typeName(v: StoredValue): string {
   return typeof v === 'string' ? 'string' : v.type;
@@ -56,6 +75,18 @@ export interface Database {
   expiresCount(): number;
   /** The value of a live key, or undefined. */
   get(key: string, now: number): StoredValue | undefined;
+  /**
+   * The hot path's get(): the key is `key[offset, offset + length)` as bytes,
+   * and a string value's bytes are placed in `view` rather than made into a
+   * string. Returns LOOKUP_MISSING, LOOKUP_BYTES or LOOKUP_VALUE (then call
+   * get() for the value). Expiry is handled exactly as by get().
+   */
+  getBytes(key: Uint8Array, offset: number, length: number, now: number, view: ByteView): number;
+  /**
+   * The hot path's set() for a string value, key and value given as bytes;
+   * both are copied into storage. `expireAt` as for set().
+   */
+  setBytes(key: Uint8Array, keyOffset: number, keyLength: number, value: Uint8Array, valueOffset: number, valueLength: number, expireAt: number): void;
   /** Whether a live key exists. */
   has(key: string, now: number): boolean;
   /**

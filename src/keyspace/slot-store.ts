@@ -18,7 +18,8 @@
  */
 import { globMatch } from './glob.js';
 import { CLUSTER_SLOTS, keyHashSlot } from './slot.js';
-import { KEEP_TTL, NO_EXPIRY, type Database, type ExpireStepResult, type StoredValue } from './keyspace.js';
+import '../protocol/buffer-ext.js';
+import { KEEP_TTL, LOOKUP_BYTES, LOOKUP_MISSING, LOOKUP_VALUE, NO_EXPIRY, type ByteView, type Database, type ExpireStepResult, type StoredValue } from './keyspace.js';
 
 /** Largest Map V8 can hold is 2^24 entries; a slot chains another Map past it. */
 export const MAP_MAX_ENTRIES = 1 << 24;
@@ -100,6 +101,22 @@ export class SlotDatabase implements Database {
       }
     }
     return v;
+  }
+
+  /** Through strings: this store keeps JavaScript strings, so bytes are converted both ways. */
+  getBytes(key: Uint8Array, offset: number, length: number, now: number, view: ByteView): number {
+    const v = this.get(bytesToLatin1(key, offset, length), now);
+    if (v === undefined) return LOOKUP_MISSING;
+    if (typeof v !== 'string') return LOOKUP_VALUE;
+    const buf = Buffer.from(v, 'latin1');
+    view.buf = buf;
+    view.offset = 0;
+    view.length = buf.length;
+    return LOOKUP_BYTES;
+  }
+
+  setBytes(key: Uint8Array, keyOffset: number, keyLength: number, value: Uint8Array, valueOffset: number, valueLength: number, expireAt: number): void {
+    this.set(bytesToLatin1(key, keyOffset, keyLength), bytesToLatin1(value, valueOffset, valueLength), expireAt);
   }
 
   has(key: string, now: number): boolean {
@@ -376,4 +393,8 @@ function lookup(slot: Slot, key: string): StoredValue | undefined {
     if (w !== undefined) return w;
   }
   return undefined;
+}
+
+function bytesToLatin1(b: Uint8Array, offset: number, length: number): string {
+  return Buffer.from(b.buffer, b.byteOffset + offset, length).latin1Slice(0, length);
 }
