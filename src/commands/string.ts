@@ -18,12 +18,12 @@
  * INCRBYFLOAT's long double arithmetic lives in long-double.ts.
  */
 import type { ArgSpec, CommandSpec, CommandContext, KeySpec } from './table.js';
-import type { Arg } from '../protocol/resp-parser.js';
+import { parseIntBytes, type Arg, type RawRequest } from '../protocol/resp-parser.js';
 import { argString, parseInt64, parseSafeInt, tokenIs, INT64_MAX, INT64_MIN } from './args.js';
 import '../protocol/buffer-ext.js';
 import { lookupRead } from './lookup.js';
 import { addLongDouble, formatLongDouble, parseLongDouble, type LongDouble } from './long-double.js';
-import { KEEP_TTL, NO_EXPIRY, RawString, type StoredValue } from '../keyspace/keyspace.js';
+import { ByteView, KEEP_TTL, LOOKUP_MISSING, LOOKUP_VALUE, NO_EXPIRY, RawString, type StoredValue } from '../keyspace/keyspace.js';
 import {
   DECR_OVERFLOW, INCR_FLOAT_NAN, NOT_FLOAT, NOT_INTEGER, OFFSET_OUT_OF_RANGE, OVERFLOW, STRING_TOO_LONG,
   SYNTAX_ERR, WRONGTYPE, invalidExpireTime, wrongArity,
@@ -675,6 +675,95 @@ function incrbyfloatCommand(ctx: CommandContext, argv: Arg[]): void {
   ctx.reply.bulk(text);
 }
 
+// ---- fast paths ---------------------------------------------------------------
+// The hot commands again, on requests whose arguments are still bytes (see
+// FastHandler in table.ts): GET, SET without options, MSET, and INCR and
+// DECR while the numbers stay within ±2^53. Keys and values go from the read
+// buffer to the keyspace and from the keyspace to the reply without a string.
+// Anything else (options, other types, a RawString value, bigger numbers,
+// errors) returns false untouched, and the handlers above run.
+
+/** Where the keyspace puts a value's bytes for the fast paths (one command runs at a time). */
+const fastView = new ByteView();
+/** INCR's and DECR's result as text, handed to setBytes. */
+const fastDigits = Buffer.allocUnsafe(MAX_INT64_CHARS);
+
+function getFast(ctx: CommandContext, req: RawRequest): boolean {
+  const found = ctx.db.getBytes(req.buf, req.start[1]!, req.len[1]!, ctx.now, fastView);
+  if (found === LOOKUP_VALUE) return false;
+  if (found === LOOKUP_MISSING) {
+    ctx.server.stats.keyspaceMisses++;
+    ctx.reply.nullBulk();
+  } else {
+    ctx.server.stats.keyspaceHits++;
+    ctx.reply.bulkBytes(fastView.buf, fastView.offset, fastView.length);
+  }
+  return true;
+}
+
+function setFast(ctx: CommandContext, req: RawRequest): boolean {
+  if (req.argc !== 3) return false;
+  ctx.db.setBytes(req.buf, req.start[1]!, req.len[1]!, req.buf, req.start[2]!, req.len[2]!, NO_EXPIRY);
+  ctx.reply.setOk();
+  return true;
+}
+
+function msetFast(ctx: CommandContext, req: RawRequest): boolean {
+  const argc = req.argc;
+  if (argc % 2 === 0) return false;
+  const buf = req.buf;
+  const start = req.start;
+  const len = req.len;
+  for (let j = 1; j < argc; j += 2) ctx.db.setBytes(buf, start[j]!, len[j]!, buf, start[j + 1]!, len[j + 1]!, NO_EXPIRY);
+  ctx.reply.ok();
+  return true;
+}
+
+/** incrDecrGeneric for a value and result within ±2^53; false leaves the rest to it. */
+function incrDecrFast(ctx: CommandContext, req: RawRequest, incr: number): boolean {
+  const found = ctx.db.getBytes(req.buf, req.start[1]!, req.len[1]!, ctx.now, fastView);
+  if (found === LOOKUP_VALUE) return false;
+  let current = 0;
+  if (found !== LOOKUP_MISSING) {
+    // string2ll's rules, as parseSafeInt: NaN for anything but a canonical integer.
+    current = parseIntBytes(fastView.buf, fastView.offset, fastView.offset + fastView.length);
+    if (!Number.isSafeInteger(current)) return false;
+  }
+  const result = current + incr;
+  if (!Number.isSafeInteger(result)) return false;
+  const n = writeIntText(fastDigits, result);
+  ctx.db.setBytes(req.buf, req.start[1]!, req.len[1]!, fastDigits, 0, n, KEEP_TTL);
+  ctx.reply.integer(result);
+  return true;
+}
+
+function incrFast(ctx: CommandContext, req: RawRequest): boolean {
+  return incrDecrFast(ctx, req, 1);
+}
+
+function decrFast(ctx: CommandContext, req: RawRequest): boolean {
+  return incrDecrFast(ctx, req, -1);
+}
+
+/** Writes the decimal text of a safe integer at the start of `buf`; returns its length. */
+function writeIntText(buf: Buffer, n: number): number {
+  let p = 0;
+  if (n < 0) {
+    buf[p++] = 45;
+    n = -n;
+  }
+  let width = 1;
+  for (let t = n; t >= 10; t = Math.floor(t / 10)) width++;
+  let q = p + width;
+  const end = q;
+  do {
+    const d = Math.floor(n / 10);
+    buf[--q] = 48 + (n - d * 10);
+    n = d;
+  } while (n > 0);
+  return end;
+}
+
 // ---- specs (checked against Redis 7.0.15's COMMAND INFO and COMMAND DOCS) ----
 
 const KEY_ARG: ArgSpec = { name: 'key', type: 'key', key_spec_index: 0 };
@@ -702,6 +791,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     keySpecs: oneKey(['RO', 'access']),
     args: [KEY_ARG],
     handler: getCommand,
+    fast: getFast,
   },
   {
     name: 'set', arity: -3, flags: ['write', 'denyoom'], firstKey: 1, lastKey: 1, step: 1,
@@ -733,6 +823,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
       },
     ],
     handler: setCommand,
+    fast: setFast,
   },
   {
     name: 'setnx', arity: 3, flags: ['write', 'denyoom', 'fast'], firstKey: 1, lastKey: 1, step: 1,
@@ -804,6 +895,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     keySpecs: keysToEnd(['OW', 'update'], 2),
     args: [KEY_VALUE_BLOCK],
     handler: msetCommand,
+    fast: msetFast,
   },
   {
     name: 'msetnx', arity: -3, flags: ['write', 'denyoom'], firstKey: 1, lastKey: -1, step: 2,
@@ -857,6 +949,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     keySpecs: oneKey(['RW', 'access', 'update']),
     args: [KEY_ARG],
     handler: incrCommand,
+    fast: incrFast,
   },
   {
     name: 'decr', arity: 2, flags: ['write', 'denyoom', 'fast'], firstKey: 1, lastKey: 1, step: 1,
@@ -864,6 +957,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     keySpecs: oneKey(['RW', 'access', 'update']),
     args: [KEY_ARG],
     handler: decrCommand,
+    fast: decrFast,
   },
   {
     name: 'incrby', arity: 3, flags: ['write', 'denyoom', 'fast'], firstKey: 1, lastKey: 1, step: 1,

@@ -10,7 +10,7 @@
  * meets a malformed spec.
  */
 import type { Database } from '../keyspace/keyspace.js';
-import type { Arg } from '../protocol/resp-parser.js';
+import type { Arg, RawRequest } from '../protocol/resp-parser.js';
 import type { ReplyWriter } from '../protocol/reply-writer.js';
 import type { ClientState, ServerState } from '../server/state.js';
 
@@ -31,6 +31,16 @@ export interface CommandContext {
  * argv[1] the subcommand for containers). It must reply exactly once.
  */
 export type Handler = (ctx: CommandContext, argv: Arg[]) => void;
+
+/**
+ * A hot command's fast path: the same command run on a request whose
+ * arguments are still bytes (RawRequest), for the common shapes only. It
+ * returns false, having changed and replied nothing, for anything it leaves
+ * to the handler (options, other types, numbers out of its range); the
+ * dispatcher then runs the handler with string arguments. Arity and
+ * everything else the dispatcher checks hold as for the handler.
+ */
+export type FastHandler = (ctx: CommandContext, req: RawRequest) => boolean;
 
 /** One argument in COMMAND DOCS (Redis's command JSON `arguments`). */
 export interface ArgSpec {
@@ -92,6 +102,8 @@ export interface CommandSpec {
   subcommands?: readonly CommandSpec[];
   /** Containers may have no handler of their own. */
   handler?: Handler;
+  /** A fast path for requests that arrive as bytes (GET, SET, INCR, MSET …). */
+  fast?: FastHandler;
 }
 
 /** A spec after loading: its derived fields filled in, shape fixed. */
@@ -101,6 +113,7 @@ export interface LoadedCommand {
   readonly fullName: string;
   readonly arity: number;
   readonly handler: Handler | null;
+  readonly fast: FastHandler | null;
   readonly isWrite: boolean;
   readonly aclCategories: readonly string[];
   /** Subcommands by lower-case name; null for plain commands. */
@@ -161,6 +174,7 @@ export function validateSpec(spec: CommandSpec, parent: string | null): void {
     if (spec.arity > 0 && spec.lastKey >= minArgs) throw new Error(`command ${where}: last key beyond the arity`);
   }
   if (spec.subcommands === undefined && spec.handler === undefined) throw new Error(`command ${where}: no handler`);
+  if (spec.fast !== undefined && spec.handler === undefined) throw new Error(`command ${where}: a fast path needs a handler to fall back to`);
 }
 
 export class CommandTable {
@@ -188,6 +202,7 @@ export class CommandTable {
       fullName: parent === null ? spec.name : `${parent.spec.name}|${spec.name}`,
       arity: spec.arity,
       handler: spec.handler ?? null,
+      fast: spec.fast ?? null,
       isWrite: spec.flags.includes('write'),
       aclCategories: aclCategoriesOf(spec),
       subcommands: subs,

@@ -108,10 +108,10 @@ export class SlotDatabase implements Database {
     const v = this.get(bytesToLatin1(key, offset, length), now);
     if (v === undefined) return LOOKUP_MISSING;
     if (typeof v !== 'string') return LOOKUP_VALUE;
-    const buf = Buffer.from(v, 'latin1');
-    view.buf = buf;
+    if (v.length > scratch.length) scratch = Buffer.allocUnsafe(v.length);
+    view.buf = scratch;
     view.offset = 0;
-    view.length = buf.length;
+    view.length = scratch.latin1Write(v, 0, v.length);
     return LOOKUP_BYTES;
   }
 
@@ -395,6 +395,10 @@ function lookup(slot: Slot, key: string): StoredValue | undefined {
   return undefined;
 }
 
+/** getBytes's copy of a value (this store keeps strings); grows to the longest value read. */
+let scratch = Buffer.allocUnsafe(1024);
+
 function bytesToLatin1(b: Uint8Array, offset: number, length: number): string {
+  if (b instanceof Buffer) return b.latin1Slice(offset, offset + length);
   return Buffer.from(b.buffer, b.byteOffset + offset, length).latin1Slice(0, length);
 }

@@ -36,6 +36,8 @@ export type ReplyMode = typeof MODE_TEXT | typeof MODE_RESP2 | typeof MODE_RESP3
 const SCRATCH_INITIAL = 64 * 1024; // bytes: holds a typical pipelined batch
 /** Values longer than this skip the scratch and are written on their own. */
 const DIRECT_WRITE_MIN = 256 * 1024; // bytes
+/** bulkBytes copies values up to this long byte by byte, longer ones natively. */
+const COPY_LOOP_MAX = 32; // bytes
 /** The scratch shrinks back to its initial size after a batch larger than this. */
 const SCRATCH_KEEP_MAX = 4 * 1024 * 1024; // bytes
 
@@ -332,6 +334,31 @@ export class ReplyWriter {
       this.raw(b);
     }
     this.crlf();
+  }
+
+  /**
+   * A bulk string from `src[offset, offset + length)`, copied at once (the
+   * keyspace's view of a value, valid only until it next changes). Short
+   * values are copied by a loop: a native copy costs more below ~32 bytes.
+   */
+  bulkBytes(src: Uint8Array, offset: number, length: number): void {
+    if (this.mode === MODE_TEXT || length >= DIRECT_WRITE_MIN) {
+      this.bulkBuffer(Buffer.from(src.buffer, src.byteOffset + offset, length));
+      return;
+    }
+    this.bulkHeader(length);
+    this.ensure(length + 2);
+    const buf = this.buf;
+    let p = this.len;
+    if (length <= COPY_LOOP_MAX) {
+      for (let i = 0; i < length; i++) buf[p + i] = src[offset + i]!;
+    } else {
+      buf.set(src.subarray(offset, offset + length), p);
+    }
+    p += length;
+    buf[p] = 13;
+    buf[p + 1] = 10;
+    this.len = p + 2;
   }
 
   /** Nil bulk: `$-1` in RESP2, `_` in RESP3, `(nil)` in text. */

@@ -7,9 +7,18 @@
  * whose first byte is `*` is a RESP multibulk, anything else an inline line
  * (see inline-parser.ts), as in Redis's processInputBuffer.
  *
- * Arguments come out as latin1 strings: one byte per character, so any bytes
- * round-trip exactly, and V8 stores them compactly. Only an argument longer
- * than `stringArgMax` stays a Buffer (V8 caps string length below 512 MB).
+ * Arguments come out in one of two forms. A multibulk that arrived whole in
+ * one read stays bytes: `nextRequest()` leaves its arguments as offsets into
+ * the read buffer (RawRequest), so the hot commands run without making a
+ * string per argument. Otherwise, and whenever asked (`args()`), arguments
+ * are latin1 strings: one byte per character, so any bytes round-trip
+ * exactly, and V8 stores them compactly. Only an argument longer than
+ * `stringArgMax` becomes a Buffer (V8 caps string length below 512 MB).
+ *
+ * A request cut by a read boundary switches to strings for the arguments
+ * already read, so the tail kept between reads never holds a finished
+ * argument twice and a huge multibulk arriving in many reads is not copied
+ * again on each one.
  *
  * Input buffer layout between reads:
  *
@@ -37,12 +46,33 @@ import { DEFAULT_LIMITS, type ParserLimits } from './limits.js';
 /** One argument: a latin1 string, or a Buffer when longer than stringArgMax. */
 export type Arg = string | Buffer;
 
+/**
+ * A request whose arguments are still bytes: argument i is
+ * `buf[start[i], start[i] + len[i])`, for i < argc (0 is the command name).
+ * Owned by the parser and reused; valid until its next `nextRequest()`.
+ */
+export class RawRequest {
+  buf: Buffer = EMPTY;
+  start = new Int32Array(RAW_ARGS_INITIAL);
+  len = new Int32Array(RAW_ARGS_INITIAL);
+  argc = 0;
+}
+
+/** nextRequest(): no complete request yet (or a protocol error: see `error`). */
+export const REQUEST_NONE = 0;
+/** nextRequest(): a request whose arguments are bytes in `raw` (and `args()` makes strings). */
+export const REQUEST_RAW = 1;
+/** nextRequest(): a request whose arguments are strings already: `args()`. */
+export const REQUEST_ARGS = 2;
+
 const CR = 13;
 const STAR = 42;
 const DOLLAR = 36;
 const NL = 10;
 const MINUS = 45;
 const EMPTY = Buffer.alloc(0);
+/** Argument offsets a RawRequest holds before it grows (MSET of 15 pairs fits). */
+const RAW_ARGS_INITIAL = 32;
 /** Argument slots allocated up front for a multibulk's announced count (Redis 7 caps it at 1024 too). */
 const ARGV_PREALLOC_MAX = 1024;
 /** Placeholder between requests; never handed out, never written. */
@@ -56,7 +86,7 @@ const BIG_ARG_MIN_ALLOC = 64 * 1024; // bytes
  * Returns NaN when the bytes are not such an integer. Values beyond 2^53 lose
  * precision, which no caller here needs (lengths are capped far lower).
  */
-export function parseIntBytes(buf: Buffer, start: number, end: number): number {
+export function parseIntBytes(buf: Uint8Array, start: number, end: number): number {
   if (start >= end || end - start > 20) return NaN;
   let i = start;
   let neg = false;
@@ -119,7 +149,16 @@ export class RequestParser {
   private argv: Arg[] = NO_ARGV;
   /** The last command name parsed (see parseBulks). */
   private lastName = '';
-  /** Arguments of the current multibulk stored in `argv` so far. */
+  /**
+   * The command name of the request last returned (a string in both forms:
+   * the table is keyed by strings, and the last name's string is reused).
+   */
+  name = '';
+  /** The current request's arguments while they are bytes (see RawRequest). */
+  readonly raw = new RawRequest();
+  /** Whether the current multibulk's arguments are offsets in `raw` rather than strings in `argv`. */
+  private rawMode = false;
+  /** Arguments of the current multibulk stored so far (in `raw` or `argv`). */
   private argc = 0;
   /** A big bulk being assembled in place, and how much of it has arrived. */
   private big: Buffer | null = null;
@@ -173,26 +212,37 @@ export class RequestParser {
     this.bulkLen = -1;
     this.argv = NO_ARGV;
     this.argc = 0;
+    this.rawMode = false;
+    this.raw.buf = EMPTY;
     this.big = null;
     this.bigFilled = 0;
     this.ready = false;
   }
 
   /**
-   * Returns the next complete request's arguments, or null when more input is
-   * needed or a protocol error occurred (then `error` is set and the caller
-   * replies with it and closes). Empty requests (`*0`, blank lines) are
-   * skipped, as in Redis.
+   * Returns the next complete request's arguments as strings, or null when
+   * more input is needed or a protocol error occurred (then `error` is set
+   * and the caller replies with it and closes). Empty requests (`*0`, blank
+   * lines) are skipped, as in Redis.
    */
   next(): Arg[] | null {
+    return this.nextRequest() === REQUEST_NONE ? null : this.args();
+  }
+
+  /**
+   * Finds the next complete request: REQUEST_RAW when its arguments are
+   * bytes in `raw`, REQUEST_ARGS when they are strings (`args()`), or
+   * REQUEST_NONE as `next()` returns null. `name` is the command name.
+   */
+  nextRequest(): number {
     if (this.ready) {
       this.ready = false;
-      const argv = this.argv;
-      this.argv = NO_ARGV;
       this.inline = false;
-      return argv;
+      const first = this.argv[0];
+      this.name = typeof first === 'string' ? first : '';
+      return REQUEST_ARGS;
     }
-    if (this.error !== null || this.big !== null) return null;
+    if (this.error !== null || this.big !== null) return REQUEST_NONE;
     for (;;) {
       if (this.multibulkLen === 0) {
         if (this.pos >= this.buf.length) {
@@ -200,26 +250,51 @@ export class RequestParser {
             this.buf = EMPTY;
             this.pos = 0;
           }
-          return null;
+          return REQUEST_NONE;
         }
         if (this.buf[this.pos] !== STAR) {
           const argv = this.parseInline();
-          if (argv === null) return null;
+          if (argv === null) return REQUEST_NONE;
           if (argv.length === 0) continue;
           this.inline = true;
-          return argv;
+          this.argv = argv;
+          this.rawMode = false;
+          const first = argv[0]!;
+          this.name = typeof first === 'string' ? first : '';
+          return REQUEST_ARGS;
         }
         const started = this.startMultibulk();
         if (started <= 0) {
-          if (started < 0) return null;
+          if (started < 0) return REQUEST_NONE;
           continue; // empty multibulk
         }
       }
-      const argv = this.parseBulks();
-      if (argv === null) return null;
+      if (!this.parseBulks()) return REQUEST_NONE;
       this.inline = false;
+      return this.rawMode ? REQUEST_RAW : REQUEST_ARGS;
+    }
+  }
+
+  /**
+   * The arguments of the request nextRequest() last returned, as strings
+   * (made now from the bytes if it was REQUEST_RAW). Call at most once per
+   * request: a second call makes them again.
+   */
+  args(): Arg[] {
+    if (!this.rawMode) {
+      const argv = this.argv;
+      this.argv = NO_ARGV;
       return argv;
     }
+    const raw = this.raw;
+    const argv = new Array<Arg>(raw.argc);
+    argv[0] = this.name;
+    for (let i = 1; i < raw.argc; i++) argv[i] = this.argFromBytes(raw.buf, raw.start[i]!, raw.len[i]!);
+    return argv;
+  }
+
+  private argFromBytes(buf: Buffer, pos: number, len: number): Arg {
+    return len <= this.limits.stringArgMax ? buf.latin1Slice(pos, pos + len) : Buffer.from(buf.subarray(pos, pos + len));
   }
 
   /** Reads `*N\r\n`. Returns 1 when arguments follow, 0 for an empty request, -1 for more input or an error. */
@@ -239,25 +314,56 @@ export class RequestParser {
     if (n <= 0) return 0;
     this.multibulkLen = n;
     this.bulkLen = -1;
-    // Slots for the announced count, up to ARGV_PREALLOC_MAX; past that the
-    // array grows as arguments actually arrive (Redis 7's argv_len policy).
-    this.argv = n <= ARGV_PREALLOC_MAX ? new Array<Arg>(n) : [];
     this.argc = 0;
+    this.rawMode = true;
+    this.raw.buf = this.buf;
+    if (n > this.raw.start.length) this.growRaw(n);
     return 1;
   }
 
   /**
-   * Reads the bulks of the current multibulk; returns the argv once complete.
-   * The common case (every bulk of the request already in `buf`) runs as one
-   * loop over local variables: header digits are scanned in JavaScript (a
-   * native indexOf per header costs more than the scan for `$3\r\n`), and
-   * the argument array was sized when the count arrived.
+   * Room in `raw` for the announced count, up to ARGV_PREALLOC_MAX; past that
+   * it grows as arguments actually arrive (Redis 7's argv_len policy).
    */
-  private parseBulks(): Arg[] | null {
+  private growRaw(want: number): void {
+    const raw = this.raw;
+    const size = Math.max(Math.min(want, ARGV_PREALLOC_MAX), raw.start.length * 2);
+    const start = new Int32Array(size);
+    const len = new Int32Array(size);
+    start.set(raw.start.subarray(0, this.argc));
+    len.set(raw.len.subarray(0, this.argc));
+    raw.start = start;
+    raw.len = len;
+  }
+
+  /**
+   * Turns the arguments read so far from offsets into strings: the request
+   * is cut by a read boundary (or a big bulk follows), and the buffer they
+   * point into is about to be dropped.
+   */
+  private leaveRawMode(): void {
+    const raw = this.raw;
+    const n = this.argc + this.multibulkLen;
+    // Slots for what is announced, up to ARGV_PREALLOC_MAX (as growRaw).
+    const argv = n <= ARGV_PREALLOC_MAX ? new Array<Arg>(n) : [];
+    if (this.argc > 0) argv[0] = this.name;
+    for (let i = 1; i < this.argc; i++) argv[i] = this.argFromBytes(raw.buf, raw.start[i]!, raw.len[i]!);
+    this.argv = argv;
+    this.rawMode = false;
+  }
+
+  /**
+   * Reads the bulks of the current multibulk; returns true once it is
+   * complete. The common case (every bulk of the request already in `buf`)
+   * runs as one loop over local variables: header digits are scanned in
+   * JavaScript (a native indexOf per header costs more than the scan for
+   * `$3\r\n`), and arguments are recorded as offsets, without a string.
+   */
+  private parseBulks(): boolean {
     const buf = this.buf;
     const end = buf.length;
     const limits = this.limits;
-    const argv = this.argv;
+    const raw = this.raw;
     let pos = this.pos;
     while (this.multibulkLen > 0) {
       let len = this.bulkLen;
@@ -283,31 +389,50 @@ export class RequestParser {
         this.bulkLen = len;
         if (len >= limits.bigArg && end - pos < len + 2) {
           // Too big to wait for in the shared tail: assemble it in place.
+          this.pos = pos;
+          if (this.rawMode) this.leaveRawMode();
           this.startBig(buf.subarray(pos));
           this.buf = EMPTY;
           this.pos = 0;
-          return null;
+          return false;
         }
       }
       // Redis skips the two bytes after the data without checking them.
       if (end - pos < len + 2) break;
-      if (this.argc === 0 && sameBytes(buf, pos, len, this.lastName)) {
+      const i = this.argc++;
+      if (i === 0) {
         // The command name the client sent last time: reuse its string
         // (and the hash V8 cached on it for the command table's Map).
-        argv[this.argc++] = this.lastName;
+        if (!sameBytes(buf, pos, len, this.lastName)) {
+          this.lastName = len <= NAME_CACHE_MAX ? buf.latin1Slice(pos, pos + len) : '';
+          this.name = len <= NAME_CACHE_MAX ? this.lastName : (this.argFromBytes(buf, pos, len) as string);
+        } else {
+          this.name = this.lastName;
+        }
+        if (!this.rawMode) this.argv[0] = this.name;
+      } else if (this.rawMode) {
+        if (i >= raw.start.length) this.growRaw(i + 1);
+        raw.start[i] = pos;
+        raw.len[i] = len;
       } else {
-        const arg = len <= limits.stringArgMax ? buf.latin1Slice(pos, pos + len) : Buffer.from(buf.subarray(pos, pos + len));
-        if (this.argc === 0 && len <= NAME_CACHE_MAX) this.lastName = arg as string;
-        argv[this.argc++] = arg;
+        this.argv[i] = this.argFromBytes(buf, pos, len);
       }
       pos += len + 2;
       this.bulkLen = -1;
       this.multibulkLen--;
     }
     this.pos = pos;
-    if (this.multibulkLen > 0) return null;
-    this.argv = NO_ARGV;
-    return argv;
+    if (this.multibulkLen > 0) {
+      // Cut by the end of this read (or failed): the buffer the offsets
+      // point into is replaced on the next append.
+      if (this.rawMode) this.leaveRawMode();
+      return false;
+    }
+    if (this.rawMode) {
+      raw.buf = buf;
+      raw.argc = this.argc;
+    }
+    return true;
   }
 
   private startBig(initial: Buffer): void {
@@ -337,7 +462,9 @@ export class RequestParser {
     this.bigFilled += take;
     if (this.bigFilled < want) return EMPTY;
     const len = this.bulkLen;
-    this.argv[this.argc++] = len <= this.limits.stringArgMax ? big.latin1Slice(0, len) : big.subarray(0, len);
+    const arg = len <= this.limits.stringArgMax ? big.latin1Slice(0, len) : big.subarray(0, len);
+    if (this.argc === 0) this.name = typeof arg === 'string' ? arg : '';
+    this.argv[this.argc++] = arg;
     this.big = null;
     this.bigFilled = 0;
     this.bulkLen = -1;

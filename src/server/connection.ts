@@ -22,9 +22,9 @@
 import type { Socket } from 'node:net';
 import type { CommandContext } from '../commands/table.js';
 import type { Database } from '../keyspace/keyspace.js';
-import { RequestParser } from '../protocol/resp-parser.js';
+import { REQUEST_NONE, RequestParser } from '../protocol/resp-parser.js';
 import { MODE_RESP2, MODE_RESP3, MODE_TEXT, type ReplyTarget, type ReplyWriter } from '../protocol/reply-writer.js';
-import { dispatch } from './dispatch.js';
+import { dispatchRequest } from './dispatch.js';
 import type { ClientState, ServerState } from './state.js';
 
 /** Stop reading a client's requests while this many reply bytes wait on its socket. */
@@ -187,10 +187,10 @@ export class Connection implements ClientState, ReplyTarget {
     writer.begin(this);
     this.executing = true;
     for (;;) {
-      const argv = parser.next();
-      if (argv === null) break;
+      const kind = parser.nextRequest();
+      if (kind === REQUEST_NONE) break;
       writer.mode = parser.inline && textReplies ? MODE_TEXT : this.resp === 3 ? MODE_RESP3 : MODE_RESP2;
-      dispatch(this.ctx, argv);
+      dispatchRequest(this.ctx, parser, kind);
       if (this.closeAfterReply || this.closed) break;
       if (writer.pendingBytes + this.queuedBytes + onSocket > OUTPUT_PAUSE_BYTES) {
         this.pausedForOutput = true;

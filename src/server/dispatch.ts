@@ -6,7 +6,7 @@
  */
 import type { CommandContext, LoadedCommand } from '../commands/table.js';
 import { NOAUTH, unknownCommand, unknownSubcommand, wrongArity } from '../errors.js';
-import type { Arg } from '../protocol/resp-parser.js';
+import { REQUEST_RAW, type Arg, type RequestParser } from '../protocol/resp-parser.js';
 import type { CommandStat } from './state.js';
 
 /** An argument as a latin1 string (a Buffer only for huge bulks). */
@@ -47,10 +47,42 @@ export function resolveCommandOrReply(ctx: CommandContext, argv: Arg[]): LoadedC
   return cmd;
 }
 
+/**
+ * Runs the request `parser.nextRequest()` just returned (`kind`). A request
+ * still in bytes goes to its command's fast path when it has one; the fast
+ * path may hand it back, and then the handler runs with string arguments.
+ */
+export function dispatchRequest(ctx: CommandContext, parser: RequestParser, kind: number): void {
+  if (kind === REQUEST_RAW) {
+    const cmd = ctx.server.table.lookup(parser.name);
+    if (cmd !== undefined && cmd.fast !== null) {
+      const raw = parser.raw;
+      const arity = cmd.arity;
+      if ((arity > 0 && raw.argc !== arity) || raw.argc < -arity) {
+        ctx.reply.error(wrongArity(cmd.fullName));
+        return;
+      }
+      if (!prepare(ctx, cmd)) return;
+      if (!cmd.fast(ctx, raw)) cmd.handler!(ctx, parser.args());
+      return;
+    }
+  }
+  dispatch(ctx, parser.args());
+}
+
 /** Runs one request: resolve, snapshot time and database, call the handler, count it. */
 export function dispatch(ctx: CommandContext, argv: Arg[]): void {
   const cmd = resolveCommandOrReply(ctx, argv);
   if (cmd === null) return;
+  if (prepare(ctx, cmd)) cmd.handler!(ctx, argv);
+}
+
+/**
+ * What every command goes through once it is known and its arity fits:
+ * the authentication check (false: NOAUTH was replied), then the time
+ * snapshot, the client's database, and the counters.
+ */
+function prepare(ctx: CommandContext, cmd: LoadedCommand): boolean {
   const server = ctx.server;
   const client = ctx.client;
   // One boolean test per command: only a client that has not authenticated
@@ -59,7 +91,7 @@ export function dispatch(ctx: CommandContext, argv: Arg[]): void {
   if (!client.authenticated && !cmd.spec.flags.includes('no_auth')) {
     if (server.config.get('requirepass') !== '') {
       ctx.reply.error(NOAUTH);
-      return;
+      return false;
     }
     client.authenticated = true;
   }
@@ -74,5 +106,5 @@ export function dispatch(ctx: CommandContext, argv: Arg[]): void {
     server.stats.commands.set(cmd.fullName, stat);
   }
   stat.calls++;
-  cmd.handler!(ctx, argv);
+  return true;
 }

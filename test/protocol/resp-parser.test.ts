@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseIntBytes, RequestParser, type Arg } from '../../src/protocol/resp-parser.js';
+import { parseIntBytes, REQUEST_ARGS, REQUEST_NONE, REQUEST_RAW, RequestParser, type Arg } from '../../src/protocol/resp-parser.js';
 import { PROTO_MAX_BULK_LEN, PROTO_MULTIBULK_MAX, type ParserLimits } from '../../src/protocol/limits.js';
 
 /** A RESP multibulk request (local: the protocol tests load no server code). */
@@ -183,6 +183,78 @@ describe('RESP parser - pipelining', () => {
     const r = feed(new RequestParser(), chunked(Buffer.concat(parts), 7));
     assert.equal(r.requests.length, 5_000);
     assert.deepEqual(r.requests[4_999], ['INCR', 'counter:4999']);
+  });
+});
+
+/**
+ * Feeds `chunks` and reads each request through nextRequest(), checking
+ * that a REQUEST_RAW request's offsets hold exactly the bytes args() makes
+ * strings of. Returns the requests and the kind each came as.
+ */
+function feedRequests(parser: RequestParser, chunks: Buffer[]): { requests: Arg[][]; kinds: number[] } {
+  const requests: Arg[][] = [];
+  const kinds: number[] = [];
+  for (const c of chunks) {
+    parser.append(c);
+    for (let kind = parser.nextRequest(); kind !== REQUEST_NONE; kind = parser.nextRequest()) {
+      let fromBytes: string[] | null = null;
+      if (kind === REQUEST_RAW) {
+        const raw = parser.raw;
+        fromBytes = [parser.name];
+        for (let i = 1; i < raw.argc; i++) fromBytes.push(raw.buf.latin1Slice(raw.start[i]!, raw.start[i]! + raw.len[i]!));
+      }
+      const argv = parser.args();
+      assert.equal(parser.name, argv[0]);
+      if (fromBytes !== null) assert.deepEqual(fromBytes, argv);
+      requests.push(argv);
+      kinds.push(kind);
+    }
+  }
+  return { requests, kinds };
+}
+
+describe('RESP parser - requests left as bytes', () => {
+  const batch = Buffer.concat([
+    resp('SET', 'key', 'value'),
+    resp('GET', ALL_BYTES),
+    resp('MSET', ...Array.from({ length: 40 }, (_, i) => `k${i}`)), // past the 32 offsets a request starts with
+    resp('SET', '', ''),
+    Buffer.from('GET inline\r\n'),
+    resp('get', 'key'),
+  ]);
+  const whole = feedRequests(new RequestParser(), [batch]);
+
+  test('a multibulk that arrives whole stays bytes; an inline request is strings', () => {
+    assert.deepEqual(whole.kinds, [REQUEST_RAW, REQUEST_RAW, REQUEST_RAW, REQUEST_RAW, REQUEST_ARGS, REQUEST_RAW]);
+    assert.equal(whole.requests[2]!.length, 41);
+    assert.equal(whole.requests[1]![1], ALL_BYTES.latin1Slice(0, 256));
+  });
+
+  test('split at every byte, every request has the same arguments, whichever form it came in', () => {
+    for (let at = 1; at < batch.length; at++) {
+      const got = feedRequests(new RequestParser(), [batch.subarray(0, at), batch.subarray(at)]);
+      assert.deepEqual(got.requests, whole.requests, `split at ${at}`);
+      // Only the request the cut falls in may change form.
+      assert.ok(got.kinds.filter((k, i) => k !== whole.kinds[i]).length <= 1, `split at ${at}`);
+    }
+  });
+
+  test('a big bulk still arriving turns the request into strings', () => {
+    const big = Buffer.alloc(100, 'x');
+    const req = resp('SET', 'bk', big);
+    const got = feedRequests(new RequestParser({ bigArg: 64 }), [req.subarray(0, 20), req.subarray(20)]);
+    assert.deepEqual(got.kinds, [REQUEST_ARGS]);
+    assert.deepEqual(got.requests, [['SET', 'bk', big.latin1Slice(0, 100)]]);
+  });
+
+  test('an argument longer than stringArgMax becomes a Buffer in args()', () => {
+    const p = new RequestParser({ stringArgMax: 4 });
+    p.append(resp('SET', 'k', 'longer'));
+    assert.equal(p.nextRequest(), REQUEST_RAW);
+    const argv = p.args();
+    assert.equal(argv[1], 'k');
+    assert.ok(Buffer.isBuffer(argv[2]));
+    assert.equal((argv[2] as Buffer).toString(), 'longer');
   });
 });
 
