@@ -3,7 +3,7 @@
  * them again, modelled on Redis's activeExpireCycle (expire.c).
  *
  * Each run walks the keys with a TTL from where the last run stopped (see
- * SlotDatabase.expireStep), a few at a time; it goes on while more than
+ * ArenaDatabase.expireStep), a few at a time; it goes on while more than
  * ACTIVE_EXPIRE_CYCLE_ACCEPTABLE_STALE percent of a batch had expired, and
  * stops at a small time budget so the event loop never waits long. When a run
  * stops at its budget with expired keys still around, the next run comes on
@@ -100,7 +100,10 @@ export class ActiveExpire {
     const dbs = this.dbs();
     const now = this.clock.now();
     for (const db of dbs) {
-      let remaining = db.expiresCount();
+      // A step continues the walk where the last one stopped, mid-pass; the
+      // rest of that pass plus one whole pass (each at most the count)
+      // examine every key with a TTL (ArenaDatabase.expireStep).
+      let remaining = 2 * db.expiresCount();
       while (remaining > 0) {
         db.expireStep(now, ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP * 50, this.step);
         if (this.step.expired > 0) {

@@ -14,7 +14,7 @@ import { ConfigError, DENIED_PROTECTED_MODE, ListenError, MAX_CLIENTS } from '..
 import { Clock } from '../keyspace/clock.js';
 import { ActiveExpire } from '../keyspace/expiry.js';
 import type { Database } from '../keyspace/keyspace.js';
-import { SlotDatabase } from '../keyspace/slot-store.js';
+import { ArenaDatabase } from '../keyspace/arena-store.js';
 import { ReplyWriter } from '../protocol/reply-writer.js';
 import { Config } from './config.js';
 import { Connection } from './connection.js';
@@ -34,8 +34,6 @@ export interface ServerOptions {
   clock?: Clock;
   /** Where log lines go; nothing is logged when absent. */
   log?: (line: string) => void;
-  /** Entries per keyspace Map before a slot chains another (tests lower it). */
-  partitionLimit?: number;
   /** The config file the options came from, for INFO's config_file. */
   configFile?: string;
   /** Called once SHUTDOWN has closed the server (the binary exits there). */
@@ -92,7 +90,7 @@ export class MiniKvServer implements ServerState {
     this.limits = new ClientLimits(this.config, () => this.connections, () => this.clock.now(), this.log);
     const n = this.config.getInt('databases');
     this.dbs = [];
-    for (let i = 0; i < n; i++) this.dbs.push(new SlotDatabase(i, { partitionLimit: options.partitionLimit, onLazyExpire: () => this.noteExpired(1) }));
+    for (let i = 0; i < n; i++) this.dbs.push(new ArenaDatabase(i, { onLazyExpire: () => this.noteExpired(1) }));
     this.activeExpire = new ActiveExpire(() => this.dbs, this.clock, (count) => this.noteExpired(count));
     this.config.onChange = (name) => {
       if (name === 'hz' && this.servers.length > 0) this.activeExpire.start(this.config.getInt('hz'));

@@ -7,10 +7,12 @@
  * fast-check model test against a plain Map. Small tables and 64 KB pages
  * make the rare paths common.
  */
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { Redis } from 'ioredis';
 import { ArenaDatabase, HUGE_CLASS, MAX_CLASS_SIZE, RECORD_HEADER, SIZE_CLASS_BYTES, sizeClassOf } from '../../src/keyspace/arena-store.js';
+import { startTestServer, type TestServer } from '../helpers.js';
 import { ByteView, KEEP_TTL, LOOKUP_BYTES, LOOKUP_MISSING, LOOKUP_VALUE, NO_EXPIRY, RawString, type StoredValue, type TypedValue } from '../../src/keyspace/keyspace.js';
 
 const SMALL = { initialBuckets: 4, pageSize: 64 * 1024 };
@@ -648,5 +650,87 @@ describe('ArenaDatabase - model test', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('a server on ArenaDatabase', () => {
+  const TAGGED = 5000; // one hash tag: nothing in the store depends on slots
+  const SPREAD = 2000;
+  let srv: TestServer;
+  let r: Redis;
+
+  before(async () => {
+    srv = await startTestServer();
+    r = new Redis({ port: srv.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
+    await r.connect();
+    const p = r.pipeline();
+    for (let i = 0; i < TAGGED; i++) p.set(`{tag}:${i}`, `v${i}`);
+    for (let i = 0; i < SPREAD; i++) p.set(`key:${i}`, `w${i}`);
+    await p.exec();
+  });
+
+  after(async () => {
+    r.disconnect();
+    await srv.close();
+  });
+
+  test('GET, EXISTS, DEL, RENAME, RANDOMKEY and KEYS over keys sharing one hash tag', async () => {
+    assert.equal(srv.server.dbs[0]!.size(), TAGGED + SPREAD);
+    assert.equal(await r.get(`{tag}:${TAGGED - 1}`), `v${TAGGED - 1}`);
+    assert.equal(await r.get('{tag}:0'), 'v0');
+    assert.equal(await r.exists('{tag}:10', '{tag}:4999', 'key:1999', '{tag}:5000'), 3);
+    assert.equal(await r.rename('{tag}:5', '{tag}:renamed'), 'OK');
+    assert.equal(await r.get('{tag}:renamed'), 'v5');
+    assert.equal(await r.exists('{tag}:5'), 0);
+    assert.equal(await r.rename('{tag}:renamed', '{tag}:5'), 'OK');
+    assert.equal(await r.del('{tag}:7', '{tag}:8', 'key:9'), 3);
+    assert.equal(await r.exists('{tag}:7'), 0);
+    await r.set('{tag}:7', 'v7');
+    await r.set('{tag}:8', 'v8');
+    await r.set('key:9', 'w9');
+    const random = await r.randomkey();
+    assert.ok(random !== null && (await r.exists(random)) === 1);
+    assert.equal((await r.keys('*')).length, TAGGED + SPREAD);
+    assert.equal((await r.keys('{tag}:2??')).length, 100);
+  });
+
+  test('SCAN returns every key exactly once', async () => {
+    const seen: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = (await r.call('SCAN', cursor, 'COUNT', '50')) as [string, string[]];
+      seen.push(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    assert.equal(seen.length, TAGGED + SPREAD);
+    assert.equal(new Set(seen).size, TAGGED + SPREAD);
+  });
+
+  test('APPEND and SETRANGE grow a value kept in a record into an object, and back with SET', async () => {
+    await r.set('grow', 'abc');
+    assert.equal(await r.append('grow', 'def'), 6);
+    assert.equal(await r.append('grow', 'ghi'), 9);
+    assert.equal(await r.get('grow'), 'abcdefghi');
+    assert.equal(await r.setrange('grow', 12, 'Z'), 13);
+    assert.equal(await r.getBuffer('grow').then((b) => b!.toString('latin1')), 'abcdefghi\0\0\0Z');
+    await r.set('grow', 'small again');
+    assert.equal(await r.get('grow'), 'small again');
+    const big = 'b'.repeat(100_000);
+    await r.set('big', big);
+    assert.equal(await r.get('big'), big);
+    assert.equal(await r.strlen('big'), 100_000);
+  });
+
+  test('FLUSHALL empties the databases and they fill again', async () => {
+    await r.select(1);
+    await r.set('other', 'db');
+    await r.select(0);
+    assert.equal(await r.flushall(), 'OK');
+    assert.equal(await r.dbsize(), 0);
+    assert.equal(srv.server.dbs[1]!.size(), 0);
+    assert.equal(await r.get('{tag}:1'), null);
+    await r.set('{tag}:1', 'again');
+    assert.equal(await r.get('{tag}:1'), 'again');
+    assert.equal(await r.dbsize(), 1);
   });
 });

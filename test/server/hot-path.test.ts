@@ -8,7 +8,9 @@
  * - Replies are queued and written at the end of the event-loop turn: many
  *   clients served in one turn each get exactly their own replies, in order,
  *   and a QUIT or a protocol error still delivers its reply before closing.
- * - SlotDatabase.set looks a key up once: overwriting keeps the key count.
+ * - ArenaDatabase.set looks a key up once and writes in place when the new
+ *   value fits the record's size class: overwriting keeps the key count, and
+ *   a value that moves the key to a new record keeps its TTL under KEEPTTL.
  * - INFO stats reports event-loop stalls, and CONFIG RESETSTAT resets them.
  */
 import assert from 'node:assert/strict';
@@ -117,6 +119,12 @@ describe('keyspace set', () => {
       await c.set('o1', 'd');
       assert.equal(await c.pttl('o1'), -1);
       assert.equal(await c.get('o1'), 'd');
+      // Another size class: the key moves to a new record, still one key, TTL kept.
+      await c.set('o1', 'e', 'PX', 100000);
+      await c.set('o1', 'x'.repeat(500), 'KEEPTTL');
+      assert.equal(await c.dbsize(), 2);
+      assert.equal(await c.pttl('o1') > 0, true);
+      assert.equal(await c.get('o1'), 'x'.repeat(500));
     } finally {
       c.disconnect();
     }
