@@ -100,8 +100,14 @@ export class ReplyWriter {
   /** Sends the pending bytes to the current target. */
   flush(): void {
     if (this.len === 0 || this.target === null) return;
-    const out = Buffer.allocUnsafe(this.len);
-    this.buf.copy(out, 0, 0, this.len);
+    const len = this.len;
+    const out = Buffer.allocUnsafe(len);
+    if (len <= COPY_LOOP_MAX) {
+      const buf = this.buf;
+      for (let i = 0; i < len; i++) out[i] = buf[i]!;
+    } else {
+      this.buf.copy(out, 0, 0, len);
+    }
     this.len = 0;
     if (this.buf.length > SCRATCH_KEEP_MAX) this.buf = Buffer.allocUnsafe(SCRATCH_INITIAL);
     this.target.sendReply(out);

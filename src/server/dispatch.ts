@@ -4,7 +4,7 @@
  * does, with Redis's exact text), takes the command's time snapshot, and runs
  * the handler. Mirrors the checks at the top of Redis's processCommand.
  */
-import type { CommandContext, LoadedCommand } from '../commands/table.js';
+import type { CommandContext, CommandTable, LoadedCommand } from '../commands/table.js';
 import { NOAUTH, unknownCommand, unknownSubcommand, wrongArity } from '../errors.js';
 import { REQUEST_RAW, type Arg, type RequestParser } from '../protocol/resp-parser.js';
 import type { CommandStat } from './state.js';
@@ -47,6 +47,11 @@ export function resolveCommandOrReply(ctx: CommandContext, argv: Arg[]): LoadedC
   return cmd;
 }
 
+/** The command name dispatchRequest resolved last, in which table, and what it found. */
+let lastName = '';
+let lastTable: CommandTable | null = null;
+let lastCommand: LoadedCommand | undefined;
+
 /**
  * Runs the request `parser.nextRequest()` just returned (`kind`). A request
  * still in bytes goes to its command's fast path when it has one; the fast
@@ -54,7 +59,15 @@ export function resolveCommandOrReply(ctx: CommandContext, argv: Arg[]): LoadedC
  */
 export function dispatchRequest(ctx: CommandContext, parser: RequestParser, kind: number): void {
   if (kind === REQUEST_RAW) {
-    const cmd = ctx.server.table.lookup(parser.name);
+    const name = parser.name;
+    const table = ctx.server.table;
+    // Pipelines repeat one command: the last name resolved skips the Map.
+    if (name !== lastName || table !== lastTable) {
+      lastCommand = table.lookup(name);
+      lastName = name;
+      lastTable = table;
+    }
+    const cmd = lastCommand;
     if (cmd !== undefined && cmd.fast !== null) {
       const raw = parser.raw;
       const arity = cmd.arity;
