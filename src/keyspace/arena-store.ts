@@ -144,7 +144,7 @@ export function sizeClassOf(size: number): number {
 }
 
 /** Per-process hash seed: keys cannot be chosen to collide without knowing it. */
-const HASH_SEED = (Math.random() * 0x100000000) | 0;
+export const HASH_SEED = (Math.random() * 0x100000000) | 0;
 
 /** murmur3's 32-bit hash of b[off, off + len), seeded; an int32. */
 export function hashBytes(b: Uint8Array, off: number, len: number, seed: number): number {
@@ -288,6 +288,17 @@ export class ArenaDatabase implements Database {
   private fTable: Int32Array = EMPTY_I32;
   private fBucket = 0;
   private fPrev = 0;
+  /**
+   * The record find() found last, its hash, and `links` then. `links` counts
+   * every change to any chain or record's place (link, unlink, free, rehash
+   * step, clear), so while it is unchanged that record and fTable/fBucket/
+   * fPrev still describe it: a write to the key just read (INCR, GETSET,
+   * APPEND …) then skips the second hash and chain walk (see store).
+   */
+  private lastFound = 0;
+  private lastHash = 0;
+  private lastLinks = -1;
+  private links = 0;
 
   constructor(id: number, options: ArenaStoreOptions = {}) {
     this.id = id;
@@ -396,6 +407,9 @@ export class ArenaDatabase implements Database {
         this.fTable = table;
         this.fBucket = bucket;
         this.fPrev = prev;
+        this.lastFound = a;
+        this.lastHash = h;
+        this.lastLinks = this.links;
         return a;
       }
       prev = a;
@@ -486,9 +500,18 @@ export class ArenaDatabase implements Database {
    * is unchanged for an existing key, 0 for a new one.
    */
   private store(key: Uint8Array, off: number, klen: number, vlen: number, obj: StoredValue | null): number {
-    const h = hashBytes(key, off, klen, HASH_SEED);
+    let h: number;
+    let old: number;
+    const last = this.lastFound;
+    if (this.lastLinks === this.links && this.pageI32[last >>> this.offBits]![((last & this.offMask) << 1) + 2] === klen && this.keyEquals(last, key, off, klen)) {
+      // The key find() found last, nothing moved since: fTable/fBucket/fPrev hold.
+      h = this.lastHash;
+      old = last;
+    } else {
+      h = hashBytes(key, off, klen, HASH_SEED);
+      old = this.find(key, off, klen, h);
+    }
     const size = RECORD_HEADER + klen + (obj === null ? vlen : 0);
-    const old = this.find(key, off, klen, h);
     if (old !== 0) {
       const words = this.pageI32[old >>> this.offBits]!;
       const w = (old & this.offMask) << 1;
@@ -537,6 +560,7 @@ export class ArenaDatabase implements Database {
     nw[x + 3] = obj === null ? vlen : OBJECT_BIT | this.newHandle(obj);
     nw[x + 4] = 0;
     copyBytes(key, off, this.pageBuf[a >>> this.offBits]!, (x << 2) + RECORD_HEADER, klen);
+    this.links++;
     if (this.rehashIdx >= 0) {
       const b = h & this.mask1;
       nw[x] = this.t1[b]!;
@@ -589,6 +613,7 @@ export class ArenaDatabase implements Database {
 
   /** Takes the record find() just found out of its chain. */
   private unlinkFound(a: number): void {
+    this.links++;
     const next = this.pageI32[a >>> this.offBits]![(a & this.offMask) << 1]!;
     if (this.fPrev === 0) this.fTable[this.fBucket] = next;
     else this.pageI32[this.fPrev >>> this.offBits]![(this.fPrev & this.offMask) << 1] = next;
@@ -624,6 +649,7 @@ export class ArenaDatabase implements Database {
   }
 
   clear(): void {
+    this.links++;
     this.pageBuf = [EMPTY_BUF];
     this.pageI32 = [EMPTY_I32];
     this.freePages = [];
@@ -715,6 +741,7 @@ export class ArenaDatabase implements Database {
 
   /** Returns a record of `size` bytes (header included) to its class, or its page to nobody. */
   private freeRecord(a: number, size: number): void {
+    this.links++;
     const cls = sizeClassOf(size);
     if (cls === HUGE_CLASS) {
       const index = a >>> this.offBits;
@@ -768,6 +795,7 @@ export class ArenaDatabase implements Database {
    * n * REHASH_EMPTY_VISITS empty ones; t1 becomes t0 when t0 is done.
    */
   private rehashStep(n: number): void {
+    this.links++;
     const t0 = this.t0;
     const t1 = this.t1;
     const mask1 = this.mask1;

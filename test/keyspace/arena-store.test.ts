@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
-import { ArenaDatabase, HUGE_CLASS, MAX_CLASS_SIZE, RECORD_HEADER, SIZE_CLASS_BYTES, sizeClassOf } from '../../src/keyspace/arena-store.js';
+import { ArenaDatabase, HASH_SEED, hashBytes, HUGE_CLASS, MAX_CLASS_SIZE, RECORD_HEADER, SIZE_CLASS_BYTES, sizeClassOf } from '../../src/keyspace/arena-store.js';
 import { startTestServer, type TestServer } from '../helpers.js';
 import { ByteView, KEEP_TTL, LOOKUP_BYTES, LOOKUP_MISSING, LOOKUP_VALUE, NO_EXPIRY, RawString, type StoredValue, type TypedValue } from '../../src/keyspace/keyspace.js';
 
@@ -244,6 +244,96 @@ describe('ArenaDatabase - strings, bytes and objects', () => {
     db.set('o', again, NO_EXPIRY);
     assert.equal(db.get('o', 0), again);
     assert.equal(db.arenaStats().objects, 1);
+  });
+});
+
+describe('ArenaDatabase - a write right after a read of the same key', () => {
+  // store() reuses the record find() found last, and where it sits in its
+  // chain, while no chain has changed since. Keys chosen to share one bucket
+  // of a 64-bucket table make each change below hit that chain: a stale
+  // position would relink through a freed record or drop a neighbour.
+  const BUCKETS = 64;
+  function sameBucket(n: number): string[] {
+    const want = hashBytes(bytes('target'), 0, 6, HASH_SEED) & (BUCKETS - 1);
+    const out: string[] = [];
+    for (let i = 0; out.length < n; i++) {
+      const k = bytes(`c${i}`);
+      if ((hashBytes(k, 0, k.length, HASH_SEED) & (BUCKETS - 1)) === want) out.push(`c${i}`);
+    }
+    return out;
+  }
+  /** Reads `key` as GET does, runs `change`, then writes `key` a value of another size class, as INCR does. */
+  function readChangeWrite(db: ArenaDatabase, key: string, change: () => void): void {
+    assert.equal(typeof getViaBytes(db, key), 'string');
+    change();
+    const k = bytes(key);
+    const v = bytes('w'.repeat(200));
+    db.setBytes(k, 0, k.length, v, 0, v.length, KEEP_TTL);
+  }
+  function chain(): { db: ArenaDatabase; keys: string[] } {
+    const db = new ArenaDatabase(0, { initialBuckets: BUCKETS, pageSize: 64 * 1024 });
+    const keys = sameBucket(4);
+    // Inserted at the head: the chain reads keys[3] → keys[2] → keys[1] → keys[0].
+    for (const k of keys) db.set(k, 'v', NO_EXPIRY);
+    return { db, keys };
+  }
+
+  test('the record before it moved to a bigger record in between', () => {
+    const { db, keys } = chain();
+    readChangeWrite(db, keys[0]!, () => db.set(keys[1]!, 'z'.repeat(100), NO_EXPIRY));
+    assert.equal(db.get(keys[0]!, 0), 'w'.repeat(200));
+    assert.equal(db.get(keys[1]!, 0), 'z'.repeat(100));
+    assert.deepEqual(db.keys(null, 0).sort(), [...keys].sort());
+  });
+
+  test('a new key went in front of it in between', () => {
+    const { db, keys } = chain();
+    const [extra] = sameBucket(5).slice(4);
+    readChangeWrite(db, keys[3]!, () => db.set(extra!, 'new', NO_EXPIRY));
+    assert.equal(db.get(extra!, 0), 'new');
+    assert.equal(db.get(keys[3]!, 0), 'w'.repeat(200));
+    assert.equal(db.size(), 5);
+    assert.deepEqual(db.keys(null, 0).sort(), [...keys, extra!].sort());
+  });
+
+  test('the record before it was deleted in between', () => {
+    const { db, keys } = chain();
+    readChangeWrite(db, keys[1]!, () => db.delete(keys[2]!, 0));
+    assert.equal(db.get(keys[1]!, 0), 'w'.repeat(200));
+    assert.deepEqual(db.keys(null, 0).sort(), [keys[0]!, keys[1]!, keys[3]!].sort());
+  });
+
+  test('active expiry reclaimed the record before it in between', () => {
+    const { db, keys } = chain();
+    db.setExpire(keys[2]!, 10);
+    const out = { checked: 0, expired: 0 };
+    readChangeWrite(db, keys[1]!, () => db.expireStep(20, 10, out));
+    assert.equal(out.expired, 1);
+    assert.equal(db.get(keys[1]!, 30), 'w'.repeat(200));
+    assert.deepEqual(db.keys(null, 30).sort(), [keys[0]!, keys[1]!, keys[3]!].sort());
+  });
+
+  test('the key itself was deleted, or everything cleared, in between', () => {
+    const a = chain();
+    readChangeWrite(a.db, a.keys[2]!, () => a.db.delete(a.keys[2]!, 0));
+    assert.equal(a.db.size(), 4);
+    assert.equal(a.db.get(a.keys[2]!, 0), 'w'.repeat(200));
+    const b = chain();
+    readChangeWrite(b.db, b.keys[2]!, () => b.db.clear());
+    assert.deepEqual(b.db.keys(null, 0), [b.keys[2]!]);
+  });
+
+  test('nothing changed: INCR-like rewrites of many keys stay right', () => {
+    const db = new ArenaDatabase(0, SMALL);
+    for (let i = 0; i < 500; i++) db.set(`n${i}`, '0', NO_EXPIRY);
+    for (let round = 1; round <= 3; round++) {
+      for (let i = 0; i < 500; i++) {
+        const k = bytes(`n${i}`);
+        const next = bytes(String(Number(getViaBytes(db, `n${i}`)) + (round === 2 ? 1e9 : 1)));
+        db.setBytes(k, 0, k.length, next, 0, next.length, KEEP_TTL);
+      }
+    }
+    for (let i = 0; i < 500; i++) assert.equal(db.get(`n${i}`, 0), String(1e9 + 2));
   });
 });
 
