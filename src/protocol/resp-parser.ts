@@ -200,6 +200,20 @@ export class RequestParser {
   }
 
   /**
+   * Copies the unparsed tail out of the last chunk appended, for a caller
+   * whose chunks are borrowed (a read buffer the socket reuses).
+   */
+  ownTail(): void {
+    if (this.pos < this.buf.length) {
+      this.buf = Buffer.from(this.buf.subarray(this.pos));
+      this.pos = 0;
+    } else if (this.buf !== EMPTY) {
+      this.buf = EMPTY;
+      this.pos = 0;
+    }
+  }
+
+  /**
    * Drops all buffered input and any protocol error (after a protocol error or
    * on close); the parser is then as new.
    */

@@ -83,6 +83,8 @@ export class Connection implements ClientState, ReplyTarget {
     private readonly server: ServerState,
     private readonly writer: ReplyWriter,
     private readonly onClose: (conn: Connection) => void,
+    /** The socket reads into the shared buffer and calls onSharedRead; no 'data' events. */
+    sharedReads = false,
   ) {
     this.id = id;
     this.addr = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
@@ -98,7 +100,7 @@ export class Connection implements ClientState, ReplyTarget {
     this.onData = this.onData.bind(this);
     this.onDrain = this.onDrain.bind(this);
     socket.setNoDelay(true);
-    socket.on('data', this.onData);
+    if (!sharedReads) socket.on('data', this.onData);
     socket.on('drain', this.onDrain);
     socket.on('close', () => this.finish());
     socket.on('error', () => this.finish());
@@ -155,6 +157,16 @@ export class Connection implements ClientState, ReplyTarget {
     socket.write(first);
     for (const b of more) socket.write(b);
     socket.uncork();
+  }
+
+  /**
+   * A read into the shared read buffer (shared-reads.ts): `buf[0, n)` is
+   * valid only during this call, so whatever the parser keeps (a request
+   * cut by the read, or input left while paused for output) is copied out.
+   */
+  onSharedRead(buf: Buffer, n: number): void {
+    this.onData(buf.subarray(0, n));
+    this.parser.ownTail();
   }
 
   private onData(chunk: Buffer): void {

@@ -17,6 +17,7 @@ import type { Database } from '../keyspace/keyspace.js';
 import { ArenaDatabase } from '../keyspace/arena-store.js';
 import { ReplyWriter } from '../protocol/reply-writer.js';
 import { Config } from './config.js';
+import { adoptForSharedReads } from './shared-reads.js';
 import { Connection } from './connection.js';
 import { ClientLimits, protectedModeDenies } from './limits.js';
 import { optionalPeerRejected, tlsServerOptions } from './tls.js';
@@ -38,6 +39,11 @@ export interface ServerOptions {
   configFile?: string;
   /** Called once SHUTDOWN has closed the server (the binary exits there). */
   onShutdown?: () => void;
+  /**
+   * Read every socket as a stream, never into the shared read buffer
+   * (shared-reads.ts); tests use it to run the fallback path.
+   */
+  streamReads?: boolean;
 }
 
 /** Shared command table: built and checked once per process. */
@@ -79,6 +85,7 @@ export class MiniKvServer implements ServerState {
   private closing: Promise<void> | null = null;
   private readonly log: (line: string) => void;
   private readonly onShutdown: () => void;
+  private readonly streamReads: boolean;
 
   constructor(options: ServerOptions = {}) {
     this.config = new Config(options.config ?? {});
@@ -87,6 +94,7 @@ export class MiniKvServer implements ServerState {
     this.log = options.log ?? (() => {});
     this.configFile = options.configFile ?? '';
     this.onShutdown = options.onShutdown ?? (() => {});
+    this.streamReads = options.streamReads === true;
     this.limits = new ClientLimits(this.config, () => this.connections, () => this.clock.now(), this.log);
     const n = this.config.getInt('databases');
     this.dbs = [];
@@ -193,10 +201,16 @@ export class MiniKvServer implements ServerState {
       return;
     }
     if (this.limits.keepAliveMs > 0) socket.setKeepAlive(true, this.limits.keepAliveMs);
-    const conn = new Connection(socket, this.nextClientId++, this, this.writer, (c) => {
+    let conn: Connection | null = null;
+    const adopted = this.streamReads ? null : adoptForSharedReads(socket, (buf, n) => conn!.onSharedRead(buf, n));
+    if (adopted !== null) {
+      this.sockets.add(adopted);
+      adopted.once('close', () => this.sockets.delete(adopted));
+    }
+    conn = new Connection(adopted ?? socket, this.nextClientId++, this, this.writer, (c) => {
       this.connections.delete(c);
       this.clients.delete(c.id);
-    });
+    }, adopted !== null);
     this.connections.add(conn);
     this.clients.set(conn.id, conn);
   }
