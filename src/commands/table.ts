@@ -115,6 +115,8 @@ export interface LoadedCommand {
   readonly handler: Handler | null;
   readonly fast: FastHandler | null;
   readonly isWrite: boolean;
+  /** Flagged `fast` (O(1) or O(log N)): the dispatcher may let the next command share its time snapshot. */
+  readonly isFast: boolean;
   readonly aclCategories: readonly string[];
   /** Subcommands by lower-case name; null for plain commands. */
   readonly subcommands: Map<string, LoadedCommand> | null;
@@ -204,6 +206,7 @@ export class CommandTable {
       handler: spec.handler ?? null,
       fast: spec.fast ?? null,
       isWrite: spec.flags.includes('write'),
+      isFast: spec.flags.includes('fast'),
       aclCategories: aclCategoriesOf(spec),
       subcommands: subs,
       parent,

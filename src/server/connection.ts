@@ -24,7 +24,7 @@ import type { CommandContext } from '../commands/table.js';
 import type { Database } from '../keyspace/keyspace.js';
 import { REQUEST_NONE, RequestParser } from '../protocol/resp-parser.js';
 import { MODE_RESP2, MODE_RESP3, MODE_TEXT, type ReplyTarget, type ReplyWriter } from '../protocol/reply-writer.js';
-import { dispatchRequest } from './dispatch.js';
+import { dispatchRequest, startBatch } from './dispatch.js';
 import type { ClientState, ServerState } from './state.js';
 
 /** Stop reading a client's requests while this many reply bytes wait on its socket. */
@@ -197,6 +197,7 @@ export class Connection implements ClientState, ReplyTarget {
     // leave at the end of the turn), so read it once, not per command.
     const onSocket = socket.writableLength;
     writer.begin(this);
+    startBatch();
     this.executing = true;
     for (;;) {
       const kind = parser.nextRequest();
