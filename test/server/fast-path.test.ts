@@ -29,6 +29,12 @@ async function pipeline(reqs: Buffer[], expect: string): Promise<string> {
 
 const ALL_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 
+/** Builds `key` with APPENDs, so that its value is kept as an object, not a record's bytes. */
+async function appended(key: string, ...parts: string[]): Promise<void> {
+  await client.del(key);
+  for (const p of parts) await client.append(key, p);
+}
+
 describe('fast paths - GET and SET', () => {
   it('SET and GET of binary keys and values round-trip every byte', async () => {
     const data = await pipeline([resp('SET', ALL_BYTES, ALL_BYTES), resp('GET', ALL_BYTES)], '\r\n$256\r\n');
@@ -67,9 +73,7 @@ describe('fast paths - GET and SET', () => {
   });
 
   it('GET of a value built by APPEND (kept as an object) is answered by the full handler', async () => {
-    await client.del('fp:app');
-    await client.append('fp:app', 'abc');
-    await client.append('fp:app', 'def');
+    await appended('fp:app', 'abc', 'def');
     const data = await pipeline([resp('GET', 'fp:app')], 'abcdef\r\n');
     assert.equal(data, '$6\r\nabcdef\r\n');
   });
@@ -172,9 +176,7 @@ describe('fast paths - INCR and DECR', () => {
   });
 
   it('a value built in place by APPEND is counted by the full handler', async () => {
-    await client.del('fp:ap');
-    await client.append('fp:ap', '1');
-    await client.append('fp:ap', '0');
+    await appended('fp:ap', '1', '0');
     const data = await pipeline([resp('INCR', 'fp:ap')], ':11\r\n');
     assert.equal(data, ':11\r\n');
   });
