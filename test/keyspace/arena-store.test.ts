@@ -433,14 +433,16 @@ describe('ArenaDatabase - TTLs', () => {
 });
 
 describe('ArenaDatabase - incremental rehashing and SCAN', () => {
-  test('growing from 4 buckets through many doublings while reading, deleting and scanning mid-rehash', () => {
-    const db = new ArenaDatabase(0, SMALL);
+  for (const prefault of [false, true]) test(`growing from 4 buckets through many doublings while reading, deleting and scanning mid-rehash${prefault ? ', tables faulted in first' : ''}`, () => {
+    const db = new ArenaDatabase(0, { ...SMALL, prefaultBuckets: prefault ? 64 : 2 ** 30 });
+    let sawSpare = 0;
     const model = new Map<string, string>();
     let sawRehash = 0;
     for (let i = 0; i < 40_000; i++) {
       const k = `key:${i}`;
       db.set(k, `v${i}`, NO_EXPIRY);
       model.set(k, `v${i}`);
+      if (db.arenaStats().spareBuckets > 0) sawSpare++;
       if (db.arenaStats().rehashing) {
         sawRehash++;
         const j = (i * 7919) % (i + 1);
@@ -456,8 +458,10 @@ describe('ArenaDatabase - incremental rehashing and SCAN', () => {
       }
     }
     assert.ok(sawRehash > 1000, `rehashes seen (${sawRehash})`);
+    assert.equal(sawSpare > 0, prefault, `spares seen (${sawSpare})`);
     assert.equal(db.size(), model.size);
-    assert.ok(db.arenaStats().buckets >= model.size);
+    // Grown to hold every key, or about to (its next table being faulted in).
+    assert.ok(db.arenaStats().buckets >= model.size || db.arenaStats().spareBuckets > 0);
     for (const [k, v] of model) assert.equal(db.get(k, 0), v);
     // Shrink: delete nearly everything, then the table rehashes down.
     const keys = [...model.keys()];
@@ -466,6 +470,61 @@ describe('ArenaDatabase - incremental rehashing and SCAN', () => {
     assert.ok(db.arenaStats().buckets <= 256, `shrunk to ${db.arenaStats().buckets} buckets`);
     for (let i = keys.length - 100; i < keys.length; i++) assert.equal(db.get(keys[i]!, 0), model.get(keys[i]!));
     assert.equal(db.size(), 100);
+  });
+
+  test('a big table to grow into is faulted in first: the rehash starts 16 new keys per page later, every key readable meanwhile', () => {
+    // 4,096 buckets (16 KB, 4 pages) is the first table made a spare here.
+    const db = new ArenaDatabase(0, { ...SMALL, prefaultBuckets: 4096 });
+    let i = 0;
+    const add = (): void => {
+      db.set(`key:${i}`, `v${i}`, NO_EXPIRY);
+      i++;
+    };
+    while (db.arenaStats().spareBuckets === 0) {
+      add();
+      assert.ok(i <= 2048, 'a spare by the time 2,048 buckets are full');
+    }
+    assert.equal(i, 2048, 'the spare comes when the table is full');
+    while (db.arenaStats().rehashing) db.has('x', 0);
+    assert.deepEqual([db.arenaStats().buckets, db.arenaStats().spareBuckets], [2048, 4096]);
+    // Overwrites of existing keys do not bring the rehash closer.
+    for (let j = 0; j < 1000; j++) db.set(`key:${j}`, `w${j}`, NO_EXPIRY);
+    let extra = 0;
+    while (!db.arenaStats().rehashing) {
+      assert.equal(db.arenaStats().spareBuckets, 4096);
+      add();
+      extra++;
+      assert.ok(extra <= 4 * 16, `the rehash starts within 64 new keys (${extra})`);
+    }
+    assert.equal(extra, 4 * 16 - 1, 'one touch per 16 new keys that find the table full, the first at 2,048');
+    assert.deepEqual([db.arenaStats().buckets, db.arenaStats().spareBuckets], [2048 + 4096, 0]);
+    while (db.arenaStats().rehashing) db.has('x', 0);
+    assert.equal(db.arenaStats().buckets, 4096);
+    for (let j = 0; j < i; j++) assert.equal(db.get(`key:${j}`, 0), j < 1000 ? `w${j}` : `v${j}`);
+    assert.equal(db.size(), i);
+  });
+
+  test('active expiry steps fault in a spare too; a shrink drops it and uses its table at once', () => {
+    const db = new ArenaDatabase(0, { ...SMALL, prefaultBuckets: 4096 });
+    // The first spare, 4,096 buckets (4 pages), is faulted in by one step (up to 64 pages).
+    let i = 0;
+    while (db.arenaStats().spareBuckets === 0) db.set(`key:${i++}`, 'v', NO_EXPIRY);
+    assert.equal(db.arenaStats().spareBuckets, 2 * i);
+    while (db.arenaStats().rehashing) db.has('x', 0);
+    db.expireStep(0, 10, { checked: 0, expired: 0 });
+    assert.equal(db.arenaStats().rehashing, false, 'the step only prepares');
+    db.set(`key:${i++}`, 'v', NO_EXPIRY);
+    assert.equal(db.arenaStats().rehashing, true, 'the next new key starts the rehash');
+    assert.equal(db.arenaStats().spareBuckets, 0);
+    while (db.arenaStats().rehashing) db.has('x', 0);
+    // Back to full, a spare again; then deleting nearly everything shrinks at once.
+    while (db.arenaStats().spareBuckets === 0) db.set(`key:${i++}`, 'v', NO_EXPIRY);
+    while (db.arenaStats().rehashing) db.has('x', 0);
+    for (let j = 20; j < i; j++) db.delete(`key:${j}`, 0);
+    assert.equal(db.arenaStats().spareBuckets, 0, 'the spare was dropped');
+    while (db.arenaStats().rehashing) db.has('x', 0);
+    assert.ok(db.arenaStats().buckets <= 32, `shrunk to ${db.arenaStats().buckets}`);
+    for (let j = 0; j < 20; j++) assert.equal(db.get(`key:${j}`, 0), 'v');
   });
 
   test('SCAN returns every key exactly once, whatever the COUNT', () => {
@@ -569,7 +628,7 @@ describe('ArenaDatabase - randomKey and clear', () => {
     db.clear();
     assert.equal(db.size(), 0);
     assert.equal(db.expiresCount(), 0);
-    assert.deepEqual(db.arenaStats(), { pages: 0, hugePages: 0, pageBytes: 0, liveBytes: 0, freeBytes: 0, objects: 0, buckets: 4, rehashing: false });
+    assert.deepEqual(db.arenaStats(), { pages: 0, hugePages: 0, pageBytes: 0, liveBytes: 0, freeBytes: 0, objects: 0, buckets: 4, rehashing: false, spareBuckets: 0 });
     assert.equal(db.get('k:1', 0), undefined);
     assert.equal(db.randomKey(0), null);
     assert.deepEqual(scanAll(db, 10, 0), []);
@@ -617,8 +676,9 @@ describe('ArenaDatabase - model test', () => {
 
   test('random operation sequences behave as a Map with expiry times', () => {
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
-        const db = new ArenaDatabase(0, SMALL);
+      // prefault: every table from 8 buckets up is a spare before its rehash.
+      fc.property(fc.boolean(), fc.array(op, { maxLength: 300 }), (prefault, ops) => {
+        const db = new ArenaDatabase(0, prefault ? { ...SMALL, prefaultBuckets: 8 } : SMALL);
         const values = new Map<string, StoredValue>();
         const expires = new Map<string, number>();
         let now = 1000;
