@@ -29,6 +29,15 @@ import type { ClientState, ServerState } from './state.js';
 
 /** Stop reading a client's requests while this many reply bytes wait on its socket. */
 export const OUTPUT_PAUSE_BYTES = 1024 * 1024; // bytes
+/**
+ * Input one connection may have run in one event-loop turn. libuv goes on
+ * reading a socket while each read fills its buffer (up to 32 reads of 64 KB
+ * a turn), so a client streaming a bulk load could hold the loop for many
+ * milliseconds while everyone else waits. Past this many bytes the socket is
+ * paused until the next turn, as Redis reads each client once per event-loop
+ * iteration. A pipeline of ordinary size never gets near it.
+ */
+export const INPUT_TURN_BYTES = 64 * 1024; // bytes
 /** After a graceful close has flushed our replies, how long the peer has to close its side. */
 export const CLOSE_GRACE_MS = 1000;
 
@@ -76,6 +85,9 @@ export class Connection implements ClientState, ReplyTarget {
   private queuedBytes = 0;
   /** True while this connection's requests are running (see kill). */
   private executing = false;
+  /** Input bytes read this turn (reset when the turn's replies are written) and whether reading yields to the next turn. */
+  private turnBytes = 0;
+  private inputYield = false;
 
   constructor(
     readonly socket: Socket,
@@ -99,6 +111,7 @@ export class Connection implements ClientState, ReplyTarget {
     this.ctx = { server, client: this, db: server.dbs[0] as Database, reply: writer, now: 0 };
     this.onData = this.onData.bind(this);
     this.onDrain = this.onDrain.bind(this);
+    this.onInputTurn = this.onInputTurn.bind(this);
     socket.setNoDelay(true);
     if (!sharedReads) socket.on('data', this.onData);
     socket.on('drain', this.onDrain);
@@ -147,6 +160,7 @@ export class Connection implements ClientState, ReplyTarget {
     this.queued = null;
     this.queuedMore = null;
     this.queuedBytes = 0;
+    this.turnBytes = 0;
     const socket = this.socket;
     if (this.closed || socket.destroyed || socket.writableEnded) return;
     if (more === null) {
@@ -179,6 +193,19 @@ export class Connection implements ClientState, ReplyTarget {
       return;
     }
     this.processInput();
+    this.turnBytes += chunk.length;
+    if (this.turnBytes >= INPUT_TURN_BYTES && !this.inputYield && !this.pausedForOutput && !this.closed && !this.closeAfterReply) {
+      this.inputYield = true;
+      this.socket.pause();
+      setImmediate(this.onInputTurn);
+    }
+  }
+
+  /** The turn after reading yielded (INPUT_TURN_BYTES): read again unless paused for output meanwhile. */
+  private onInputTurn(): void {
+    this.inputYield = false;
+    this.turnBytes = 0;
+    if (!this.pausedForOutput && !this.closed && !this.closeAfterReply) this.socket.resume();
   }
 
   /**
@@ -247,7 +274,7 @@ export class Connection implements ClientState, ReplyTarget {
     this.pausedForOutput = false;
     this.outputSoftSince = 0;
     this.processInput();
-    if (!this.pausedForOutput && !this.closed && !this.closeAfterReply) this.socket.resume();
+    if (!this.pausedForOutput && !this.inputYield && !this.closed && !this.closeAfterReply) this.socket.resume();
   }
 
   /**

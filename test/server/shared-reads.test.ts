@@ -140,6 +140,26 @@ for (const streamReads of [false, true]) {
       }
     });
 
+    test('2 MB of pipelined SETs in one write (read 64 KB a turn) get every reply, in order; others are served meanwhile', async () => {
+      const s = await start();
+      const parts: Buffer[] = [];
+      for (let i = 0; i < 20_000; i++) parts.push(resp('SET', `sr:load:${i}`, 'v'.repeat(100)));
+      const load = Buffer.concat(parts);
+      assert.ok(load.length > 2 * MB);
+      const c = await RawConn.open(s.port, { keep: false });
+      const io = new Redis(s.port, '127.0.0.1');
+      try {
+        c.write(load);
+        assert.equal(await io.ping(), 'PONG');
+        assert.equal(await c.until(() => c.bytes >= 20_000 * 5, 20_000), true);
+        assert.equal(c.bytes, 20_000 * '+OK\r\n'.length);
+        assert.deepEqual(await io.mget('sr:load:0', 'sr:load:19999'), ['v'.repeat(100), 'v'.repeat(100)]);
+      } finally {
+        c.destroy();
+        io.disconnect();
+      }
+    });
+
     test('QUIT answers and closes; a client that goes away is removed', async () => {
       const s = await start();
       const r = await rawExchange(s.port, Buffer.concat([resp('PING'), resp('QUIT')]), { timeoutMs: 3000 });
