@@ -732,7 +732,8 @@ function incrDecrFast(ctx: CommandContext, req: RawRequest, incr: number): boole
   const result = current + incr;
   if (!Number.isSafeInteger(result)) return false;
   const n = writeIntText(fastDigits, result);
-  ctx.db.setBytes(req.buf, req.start[1]!, req.len[1]!, fastDigits, 0, n, KEEP_TTL);
+  if (found === LOOKUP_MISSING) ctx.db.setBytes(req.buf, req.start[1]!, req.len[1]!, fastDigits, 0, n, KEEP_TTL);
+  else ctx.db.setFoundBytes(fastDigits, 0, n, KEEP_TTL);
   ctx.reply.integer(result);
   return true;
 }

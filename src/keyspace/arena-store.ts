@@ -333,6 +333,8 @@ export class ArenaDatabase implements Database {
    * APPEND …) then skips the second hash and chain walk (see store).
    */
   private lastFound = 0;
+  /** The record getBytes() last returned LOOKUP_BYTES for, until the next find() (setFoundBytes). */
+  private readable = 0;
   private lastHash = 0;
   private lastLinks = -1;
   private links = 0;
@@ -391,6 +393,7 @@ export class ArenaDatabase implements Database {
     view.buf = this.pageBuf[a >>> this.offBits]!;
     view.offset = (w << 2) + RECORD_HEADER + length;
     view.length = vword;
+    this.readable = a;
     return LOOKUP_BYTES;
   }
 
@@ -427,6 +430,7 @@ export class ArenaDatabase implements Database {
    * fTable/fBucket/fPrev for unlinking.
    */
   private find(key: Uint8Array, off: number, len: number, h: number): number {
+    this.readable = 0;
     if (this.rehashIdx >= 0) this.rehashStep(REHASH_BUCKETS_PER_OP);
     const a = this.findIn(this.t0, h & this.mask0, key, off, len, h);
     if (a !== 0 || this.rehashIdx < 0) return a;
@@ -512,6 +516,17 @@ export class ArenaDatabase implements Database {
     this.applyExpire(this.store(key, keyOffset, keyLength, 0, obj), expireAt);
   }
 
+  setFoundBytes(value: Uint8Array, valueOffset: number, valueLength: number, expireAt: number): void {
+    const a = this.readable;
+    if (a === 0 || a !== this.lastFound || this.lastLinks !== this.links) throw new Error('setFoundBytes() must follow a getBytes() that found the key');
+    // The key is passed as the record's own bytes, which store() recognises
+    // without comparing; a move to a bigger record copies them before the
+    // old record is freed.
+    const words = this.pageI32[a >>> this.offBits]!;
+    const w = (a & this.offMask) << 1;
+    this.setBytes(this.pageBuf[a >>> this.offBits]!, (w << 2) + RECORD_HEADER, words[w + 2]!, value, valueOffset, valueLength, expireAt);
+  }
+
   set(key: string, value: StoredValue, expireAt: number): void {
     const n = keyToScratch(key);
     if (typeof value === 'string' && RECORD_HEADER + n + value.length <= MAX_CLASS_SIZE) {
@@ -542,7 +557,12 @@ export class ArenaDatabase implements Database {
     let h: number;
     let old: number;
     const last = this.lastFound;
-    if (this.lastLinks === this.links && this.pageI32[last >>> this.offBits]![((last & this.offMask) << 1) + 2] === klen && this.keyEquals(last, key, off, klen)) {
+    if (
+      this.lastLinks === this.links &&
+      this.pageI32[last >>> this.offBits]![((last & this.offMask) << 1) + 2] === klen &&
+      // The record's own key bytes (setFoundBytes) need no comparing.
+      ((key === this.pageBuf[last >>> this.offBits] && off === ((last & this.offMask) << 3) + RECORD_HEADER) || this.keyEquals(last, key, off, klen))
+    ) {
       // The key find() found last, nothing moved since: fTable/fBucket/fPrev hold.
       h = this.lastHash;
       old = last;

@@ -87,6 +87,12 @@ export interface Database {
    * both are copied into storage. `expireAt` as for set().
    */
   setBytes(key: Uint8Array, keyOffset: number, keyLength: number, value: Uint8Array, valueOffset: number, valueLength: number, expireAt: number): void;
+  /**
+   * setBytes() for the key the immediately preceding getBytes() call found
+   * (LOOKUP_BYTES), without finding it again: a read-modify-write such as
+   * INCR. Throws when the last call was anything else.
+   */
+  setFoundBytes(value: Uint8Array, valueOffset: number, valueLength: number, expireAt: number): void;
   /** Whether a live key exists. */
   has(key: string, now: number): boolean;
   /**

@@ -337,6 +337,56 @@ describe('ArenaDatabase - a write right after a read of the same key', () => {
   });
 });
 
+describe('ArenaDatabase - setFoundBytes', () => {
+  const view = new ByteView();
+  const found = (db: ArenaDatabase, key: string): number => {
+    const k = bytes(key);
+    return db.getBytes(k, 0, k.length, 0, view);
+  };
+  const put = (db: ArenaDatabase, value: string, expireAt = KEEP_TTL): void => {
+    const v = bytes(value);
+    db.setFoundBytes(v, 0, v.length, expireAt);
+  };
+
+  test('replaces the value of the key getBytes just found: same class in place, another class moved, TTL kept or cleared', () => {
+    const db = new ArenaDatabase(0, SMALL);
+    for (let i = 0; i < 200; i++) db.set(`f${i}`, String(i), i % 3 === 0 ? 5000 : NO_EXPIRY);
+    for (let i = 0; i < 200; i++) {
+      assert.equal(found(db, `f${i}`), LOOKUP_BYTES);
+      put(db, i % 2 === 0 ? String(i + 1) : 'x'.repeat(100 + i));
+    }
+    assert.equal(db.size(), 200);
+    for (let i = 0; i < 200; i++) {
+      assert.equal(db.get(`f${i}`, 0), i % 2 === 0 ? String(i + 1) : 'x'.repeat(100 + i));
+      assert.equal(db.getExpire(`f${i}`), i % 3 === 0 ? 5000 : NO_EXPIRY);
+    }
+    assert.equal(found(db, 'f0'), LOOKUP_BYTES);
+    put(db, 'plain', NO_EXPIRY);
+    assert.equal(db.getExpire('f0'), NO_EXPIRY);
+    assert.deepEqual(db.keys(null, 0).length, 200);
+  });
+
+  test('refuses when the last call did not find that key as bytes', () => {
+    const db = new ArenaDatabase(0, SMALL);
+    db.set('a', '1', NO_EXPIRY);
+    db.set('b', '2', NO_EXPIRY);
+    db.set('obj', new RawString(Buffer.from('raw'), 3), NO_EXPIRY);
+    const refused = /must follow a getBytes/;
+    assert.throws(() => put(db, 'x'), refused); // nothing found yet
+    assert.equal(found(db, 'nope'), LOOKUP_MISSING);
+    assert.throws(() => put(db, 'x'), refused);
+    assert.equal(found(db, 'obj'), LOOKUP_VALUE);
+    assert.throws(() => put(db, 'x'), refused);
+    assert.equal(found(db, 'a'), LOOKUP_BYTES);
+    db.has('b', 0); // another lookup in between
+    assert.throws(() => put(db, 'x'), refused);
+    assert.equal(found(db, 'a'), LOOKUP_BYTES);
+    db.set('c', '3', NO_EXPIRY); // a change in between
+    assert.throws(() => put(db, 'x'), refused);
+    assert.deepEqual([db.get('a', 0), db.get('b', 0), db.get('c', 0)], ['1', '2', '3']);
+  });
+});
+
 describe('ArenaDatabase - TTLs', () => {
   test('set with a time, getExpire, setExpire, persist, KEEP_TTL and NO_EXPIRY', () => {
     const db = new ArenaDatabase(0, SMALL);
