@@ -44,6 +44,14 @@ function scanAll(db: ArenaDatabase, count: number, now: number, between?: (step:
   return out;
 }
 
+/** Every key SCAN returned came once, and every key of `stable` is among them. */
+function assertEachOnce(keys: string[], stable: string[]): void {
+  const counts = new Map<string, number>();
+  for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
+  for (const k of stable) assert.equal(counts.get(k), 1, k);
+  for (const [k, n] of counts) assert.equal(n, 1, `${k} returned once`);
+}
+
 function allBytes(): string {
   let s = '';
   for (let i = 0; i < 256; i++) s += String.fromCharCode(i);
@@ -606,10 +614,7 @@ describe('ArenaDatabase - incremental rehashing and SCAN', () => {
       }
     });
     assert.ok(db.arenaStats().buckets >= before * 4, 'the table grew at least twice during the scan');
-    const counts = new Map<string, number>();
-    for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
-    for (const k of stable) assert.equal(counts.get(k), 1, k);
-    for (const [k, n] of counts) assert.equal(n, 1, `${k} returned once`);
+    assertEachOnce(keys, stable);
   });
 
   test('SCAN - keys present throughout are returned exactly once while the table shrinks', () => {
@@ -631,10 +636,7 @@ describe('ArenaDatabase - incremental rehashing and SCAN', () => {
     });
     assert.equal(next, 30_000, 'every churn key was deleted during the scan');
     assert.ok(stepsAfterShrink > 3, `the scan went on in a table shrunk from ${before} buckets (${stepsAfterShrink} steps)`);
-    const counts = new Map<string, number>();
-    for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
-    for (const k of stable) assert.equal(counts.get(k), 1, k);
-    for (const [k, n] of counts) assert.equal(n, 1, `${k} returned once`);
+    assertEachOnce(keys, stable);
   });
 
   test('SCAN and KEYS skip expired keys without deleting them', () => {
