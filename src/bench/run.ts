@@ -14,7 +14,7 @@ import type { Histogram } from 'hdr-histogram-js';
 import { LoadGenerator, type GeneratorJob, type GeneratorResult } from './generator.js';
 import { splitConnections } from './scheduler.js';
 import { addEncoded, createHistogram, summarize } from './histogram.js';
-import type { Mix, Protocol } from './workload.js';
+import type { Protocol } from './workload.js';
 import type { MainMessage, WorkerMessage } from './worker.js';
 
 export interface Target {
@@ -37,15 +37,10 @@ export interface RowSpec {
   closed: boolean;
 }
 
-export interface RunOptions {
+/** What every row of a run shares with its generators' jobs, plus where they run. */
+export interface RunOptions extends Pick<GeneratorJob, 'timeoutMs' | 'connectTimeoutMs' | 'keyspace' | 'valueSize' | 'mix' | 'seed'> {
   /** Worker threads to spread connections over; 0 = this thread. */
   threads: number;
-  timeoutMs: number;
-  connectTimeoutMs: number;
-  keyspace: number;
-  valueSize: number;
-  mix: Mix;
-  seed: number;
 }
 
 /** One measured row, as every report format prints it. Latencies in ms. */
