@@ -300,10 +300,19 @@ export class RequestParser {
       this.argv = NO_ARGV;
       return argv;
     }
+    return this.stringsFromRaw(this.argc);
+  }
+
+  /**
+   * The `argc` arguments recorded as offsets, as strings, in an array with
+   * slots for `announced` (up to ARGV_PREALLOC_MAX; past that it grows as
+   * arguments actually arrive, Redis 7's argv_len policy).
+   */
+  private stringsFromRaw(announced: number): Arg[] {
     const raw = this.raw;
-    const argv = new Array<Arg>(raw.argc);
-    argv[0] = this.name;
-    for (let i = 1; i < raw.argc; i++) argv[i] = this.argFromBytes(raw.buf, raw.start[i]!, raw.len[i]!);
+    const argv = announced <= ARGV_PREALLOC_MAX ? new Array<Arg>(announced) : [];
+    if (this.argc > 0) argv[0] = this.name;
+    for (let i = 1; i < this.argc; i++) argv[i] = this.argFromBytes(raw.buf, raw.start[i]!, raw.len[i]!);
     return argv;
   }
 
@@ -356,13 +365,7 @@ export class RequestParser {
    * point into is about to be dropped.
    */
   private leaveRawMode(): void {
-    const raw = this.raw;
-    const n = this.argc + this.multibulkLen;
-    // Slots for what is announced, up to ARGV_PREALLOC_MAX (as growRaw).
-    const argv = n <= ARGV_PREALLOC_MAX ? new Array<Arg>(n) : [];
-    if (this.argc > 0) argv[0] = this.name;
-    for (let i = 1; i < this.argc; i++) argv[i] = this.argFromBytes(raw.buf, raw.start[i]!, raw.len[i]!);
-    this.argv = argv;
+    this.argv = this.stringsFromRaw(this.argc + this.multibulkLen);
     this.rawMode = false;
   }
 
@@ -416,10 +419,12 @@ export class RequestParser {
       const i = this.argc++;
       if (i === 0) {
         // The command name the client sent last time: reuse its string
-        // (and the hash V8 cached on it for the command table's Map).
+        // (and the hash V8 cached on it for the command table's Map). A
+        // name is always a string: it lies whole in `buf`, far below V8's
+        // string limit (a bulk that large goes to startBig instead).
         if (!sameBytes(buf, pos, len, this.lastName)) {
-          this.lastName = len <= NAME_CACHE_MAX ? buf.latin1Slice(pos, pos + len) : '';
-          this.name = len <= NAME_CACHE_MAX ? this.lastName : (this.argFromBytes(buf, pos, len) as string);
+          this.name = buf.latin1Slice(pos, pos + len);
+          if (len <= NAME_CACHE_MAX) this.lastName = this.name;
         } else {
           this.name = this.lastName;
         }
