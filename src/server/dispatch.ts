@@ -40,12 +40,16 @@ export function resolveCommandOrReply(ctx: CommandContext, argv: Arg[]): LoadedC
     }
     cmd = sub;
   }
-  const arity = cmd.arity;
-  if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
+  if (!arityFits(cmd.arity, argv.length)) {
     ctx.reply.error(wrongArity(cmd.fullName));
     return null;
   }
   return cmd;
+}
+
+/** Redis's arity convention: N is exactly N arguments including the name, -N at least N. */
+function arityFits(arity: number, argc: number): boolean {
+  return arity > 0 ? argc === arity : argc >= -arity;
 }
 
 /**
@@ -93,8 +97,7 @@ export function dispatchRequest(ctx: CommandContext, parser: RequestParser, kind
     const cmd = lastCommand;
     if (cmd !== undefined && cmd.fast !== null) {
       const raw = parser.raw;
-      const arity = cmd.arity;
-      if ((arity > 0 && raw.argc !== arity) || raw.argc < -arity) {
+      if (!arityFits(cmd.arity, raw.argc)) {
         ctx.reply.error(wrongArity(cmd.fullName));
         return;
       }
