@@ -398,8 +398,7 @@ export class ArenaDatabase implements Database {
   }
 
   get(key: string, now: number): StoredValue | undefined {
-    const n = keyToScratch(key);
-    const a = this.find(scratch, 0, n, hashBytes(scratch, 0, n, HASH_SEED));
+    const a = this.findString(key);
     if (a === 0) return undefined;
     const words = this.pageI32[a >>> this.offBits]!;
     const w = (a & this.offMask) << 1;
@@ -408,18 +407,29 @@ export class ArenaDatabase implements Database {
   }
 
   has(key: string, now: number): boolean {
-    const n = keyToScratch(key);
-    const a = this.find(scratch, 0, n, hashBytes(scratch, 0, n, HASH_SEED));
-    if (a === 0) return false;
-    const words = this.pageI32[a >>> this.offBits]!;
-    return words[((a & this.offMask) << 1) + 4] === 0 || !this.expireFound(a, now);
+    const a = this.findString(key);
+    return a !== 0 && (this.ttlPos(a) === 0 || !this.expireFound(a, now));
   }
 
   getExpire(key: string): number {
+    const a = this.findString(key);
+    return a === 0 ? NO_EXPIRY : this.expiryOf(a);
+  }
+
+  /** The record of a latin1 string key (written into `scratch` as bytes first), or 0. */
+  private findString(key: string): number {
     const n = keyToScratch(key);
-    const a = this.find(scratch, 0, n, hashBytes(scratch, 0, n, HASH_SEED));
-    if (a === 0) return NO_EXPIRY;
-    const ttl = this.pageI32[a >>> this.offBits]![((a & this.offMask) << 1) + 4]!;
+    return this.find(scratch, 0, n, hashBytes(scratch, 0, n, HASH_SEED));
+  }
+
+  /** Record `a`'s position + 1 in the TTL arrays; 0 when it has no TTL. */
+  private ttlPos(a: number): number {
+    return this.pageI32[a >>> this.offBits]![((a & this.offMask) << 1) + 4]!;
+  }
+
+  /** Record `a`'s absolute expiry in ms, or NO_EXPIRY. */
+  private expiryOf(a: number): number {
+    const ttl = this.ttlPos(a);
     return ttl === 0 ? NO_EXPIRY : this.ttlAt[(ttl - 1) >>> TTL_CHUNK_SHIFT]![(ttl - 1) & TTL_CHUNK_MASK]!;
   }
 
@@ -474,8 +484,7 @@ export class ArenaDatabase implements Database {
    * expireIfNeeded).
    */
   private expireFound(a: number, now: number): boolean {
-    const ttl = this.pageI32[a >>> this.offBits]![((a & this.offMask) << 1) + 4]!;
-    if (this.ttlAt[(ttl - 1) >>> TTL_CHUNK_SHIFT]![(ttl - 1) & TTL_CHUNK_MASK]! > now) return false;
+    if (this.expiryOf(a) > now) return false;
     const key = this.keyString(a);
     this.unlinkFound(a);
     this.removeRecord(a);
@@ -638,18 +647,16 @@ export class ArenaDatabase implements Database {
   private applyExpire(a: number, expireAt: number): void {
     if (expireAt === KEEP_TTL) return;
     if (expireAt === NO_EXPIRY) {
-      if (this.pageI32[a >>> this.offBits]![((a & this.offMask) << 1) + 4] !== 0) this.removeTtl(a);
+      if (this.ttlPos(a) !== 0) this.removeTtl(a);
       return;
     }
     this.putTtl(a, expireAt);
   }
 
   delete(key: string, now: number): boolean {
-    const n = keyToScratch(key);
-    const a = this.find(scratch, 0, n, hashBytes(scratch, 0, n, HASH_SEED));
+    const a = this.findString(key);
     if (a === 0) return false;
-    const ttl = this.pageI32[a >>> this.offBits]![((a & this.offMask) << 1) + 4]!;
-    const live = ttl === 0 || this.ttlAt[(ttl - 1) >>> TTL_CHUNK_SHIFT]![(ttl - 1) & TTL_CHUNK_MASK]! > now;
+    const live = !this.expiredAt(a, now);
     this.unlinkFound(a);
     this.removeRecord(a);
     if (!live) this.onLazyExpire(key);
@@ -657,15 +664,13 @@ export class ArenaDatabase implements Database {
   }
 
   setExpire(key: string, at: number): void {
-    const n = keyToScratch(key);
-    const a = this.find(scratch, 0, n, hashBytes(scratch, 0, n, HASH_SEED));
+    const a = this.findString(key);
     if (a !== 0) this.putTtl(a, at);
   }
 
   persist(key: string): boolean {
-    const n = keyToScratch(key);
-    const a = this.find(scratch, 0, n, hashBytes(scratch, 0, n, HASH_SEED));
-    if (a === 0 || this.pageI32[a >>> this.offBits]![((a & this.offMask) << 1) + 4] === 0) return false;
+    const a = this.findString(key);
+    if (a === 0 || this.ttlPos(a) === 0) return false;
     this.removeTtl(a);
     return true;
   }
@@ -1031,8 +1036,8 @@ export class ArenaDatabase implements Database {
 
   /** Whether record `a` has a TTL at or before `now` (without deleting it). */
   private expiredAt(a: number, now: number): boolean {
-    const ttl = this.pageI32[a >>> this.offBits]![((a & this.offMask) << 1) + 4]!;
-    return ttl !== 0 && this.ttlAt[(ttl - 1) >>> TTL_CHUNK_SHIFT]![(ttl - 1) & TTL_CHUNK_MASK]! <= now;
+    const at = this.expiryOf(a);
+    return at !== NO_EXPIRY && at <= now;
   }
 
   /**
