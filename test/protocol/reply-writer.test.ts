@@ -51,6 +51,9 @@ const SCALARS: [string, (w: ReplyWriter) => void, string, string, string][] = [
   ['binary bulk', (w) => w.bulk('\x00\xff\r\n'), '$4\r\n\x00\xff\r\n\r\n', '$4\r\n\x00\xff\r\n\r\n', '\x00\xff\r\n\n'],
   ['bulk of 2000 bytes (header beyond the shared ones)', (w) => w.bulk('x'.repeat(2000)), '$2000\r\n' + 'x'.repeat(2000) + '\r\n', '$2000\r\n' + 'x'.repeat(2000) + '\r\n', 'x'.repeat(2000) + '\n'],
   ['bulkBuffer', (w) => w.bulkBuffer(Buffer.from([0, 1, 255])), '$3\r\n\x00\x01\xff\r\n', '$3\r\n\x00\x01\xff\r\n', '\x00\x01\xff\n'],
+  ['bulkBytes from a view into a larger array', (w) => w.bulkBytes(Uint8Array.from([9, 0, 1, 255, 9]), 1, 3), '$3\r\n\x00\x01\xff\r\n', '$3\r\n\x00\x01\xff\r\n', '\x00\x01\xff\n'],
+  ['bulkBytes past the copy loop (40 bytes)', (w) => w.bulkBytes(Buffer.from('<' + 'z'.repeat(40) + '>', 'latin1'), 1, 40), '$40\r\n' + 'z'.repeat(40) + '\r\n', '$40\r\n' + 'z'.repeat(40) + '\r\n', 'z'.repeat(40) + '\n'],
+  ['empty bulkBytes', (w) => w.bulkBytes(new Uint8Array(4), 2, 0), '$0\r\n\r\n', '$0\r\n\r\n', '\n'],
   ['nullBulk', (w) => w.nullBulk(), '$-1\r\n', '_\r\n', '(nil)\n'],
   ['nullArray', (w) => w.nullArray(), '*-1\r\n', '_\r\n', '(nil)\n'],
   ['empty array', (w) => w.arrayHeader(0), '*0\r\n', '*0\r\n', '(empty array)\n'],
@@ -229,6 +232,7 @@ describe('Reply writer - buffers, targets and big values', () => {
   for (const [name, write] of [
     ['bulk', (w: ReplyWriter, v: Buffer) => w.bulk(v.toString('latin1'))],
     ['bulkBuffer', (w: ReplyWriter, v: Buffer) => w.bulkBuffer(v)],
+    ['bulkBytes', (w: ReplyWriter, v: Buffer) => w.bulkBytes(v, 0, v.length)],
   ] as const) {
     test(`A big value (${name}, 1 MB) is written directly, after the pending replies, in order`, () => {
       const value = Buffer.alloc(1024 * 1024, 'v');
