@@ -41,7 +41,7 @@ interface StreamHandle {
  * 'connection' handler, before the first read is delivered.
  */
 export function adoptForSharedReads(socket: net.Socket, onRead: (buf: Buffer, n: number) => void): net.Socket | null {
-  if (!(socket instanceof net.Socket) || socket.constructor !== net.Socket) return null; // TLSSocket and others: streams
+  if (socket.constructor !== net.Socket) return null; // TLSSocket and other subclasses: streams
   const holder = socket as unknown as { _handle?: StreamHandle | null };
   const handle = holder._handle;
   if (handle === null || handle === undefined || typeof handle.useUserBuffer !== 'function' || typeof handle.readStop !== 'function') return null;
