@@ -9,9 +9,8 @@
  *     node scripts/test.mjs                 # everything (what `npm test` runs after the build)
  *     node scripts/test.mjs cli server/tls  # only files whose path contains one of these
  *
- * Run it with --enable-source-maps (as `npm test` does) so that stacks point
- * at the .ts sources; the test runner passes the flag on to each file's
- * process.
+ * Every test process (and every server or CLI a test spawns) runs with
+ * source maps on, through NODE_OPTIONS, so stacks point at the .ts sources.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -48,6 +47,9 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+if (!(process.env.NODE_OPTIONS ?? '').includes('--enable-source-maps')) {
+  process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --enable-source-maps`.trim();
+}
 const stream = run({ files, concurrency: 2 });
 stream.on('test:fail', () => {
   process.exitCode = 1;
