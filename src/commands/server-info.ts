@@ -12,7 +12,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { eventLoopStats } from '../server/event-loop-monitor.js';
-import { MINIKV_VERSION } from '../server/server.js';
+import { MINIKV_VERSION } from '../version.js';
 import type { ServerState } from '../server/state.js';
 
 /** Section names in the order Redis prints them. */

@@ -22,11 +22,9 @@ import { Connection } from './connection.js';
 import { ClientLimits, protectedModeDenies } from './limits.js';
 import { optionalPeerRejected, tlsServerOptions } from './tls.js';
 import { newStats, type ClientState, type ServerState, type Stats } from './state.js';
+import { MINIKV_VERSION, VERSION } from '../version.js';
 
-/** The Redis version whose behaviour mini-kv follows (INFO redis_version, HELLO version). */
-export const VERSION = '7.0.15';
-/** mini-kv's own version, beside the Redis version it is compatible with. */
-export const MINIKV_VERSION = '0.1.0';
+export { MINIKV_VERSION, VERSION };
 
 export interface ServerOptions {
   /** Any redis.conf option by name, e.g. { port: 0, bind: '127.0.0.1', hz: 50 }. */
