@@ -22,14 +22,12 @@ export const INCR_FLOAT_NAN = 'increment would produce NaN or Infinity';
 export const WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
 export const NO_SUCH_KEY = 'no such key';
 export const DB_INDEX_OUT_OF_RANGE = 'DB index is out of range';
-export const INVALID_DB_INDEX = 'invalid DB index';
 export const SOURCE_DEST_SAME = 'source and destination objects are the same';
 export const STRING_TOO_LONG = 'string exceeds maximum allowed size (proto-max-bulk-len)';
 export const OFFSET_OUT_OF_RANGE = 'offset is out of range';
 export const NOPROTO = 'NOPROTO unsupported protocol version';
 export const INVALID_CURSOR = 'invalid cursor';
 export const EXPIRE_OPTIONS_CONFLICT = 'NX and XX, GT or LT options at the same time are not compatible';
-export const NX_XX_CONFLICT = 'XX and NX options at the same time are not compatible';
 /** A 64-bit integer outside int's range where Redis wants an int (object.c getIntFromObjectOrReply). */
 export const INT_OUT_OF_RANGE = 'value is out of range, value must between -2147483648 and 2147483647';
 /** EXPIRE family with both GT and LT (expire.c parseExtendedExpireArgumentsOrReply). */
@@ -38,7 +36,6 @@ export const GT_LT_CONFLICT = 'GT and LT options at the same time are not compat
 export const LFU_NOT_SELECTED = 'An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.';
 /** OBJECT IDLETIME with an LFU maxmemory-policy (object.c objectCommand). */
 export const LFU_SELECTED = 'An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.';
-export const GT_LT_NX_CONFLICT = 'GT, LT, and/or NX options at the same time are not compatible';
 export const INVALID_COMMAND_SPECIFIED = 'Invalid command specified';
 export const INVALID_ARGS_SPECIFIED = 'Invalid arguments specified for command';
 export const INVALID_NUMBER_OF_ARGS = 'Invalid number of arguments specified for command';
