@@ -104,7 +104,7 @@ function serverSection(server: ServerState, now: number): string[] {
     'process_supervised:no',
     `run_id:${server.runId}`,
     `tcp_port:${server.port}`,
-    `server_time_usec:${now * 1000}`,
+    `server_time_usec:${server.clock.nowUs()}`,
     `uptime_in_seconds:${uptime}`,
     `uptime_in_days:${Math.floor(uptime / 86400)}`,
     `hz:${hz}`,

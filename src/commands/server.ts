@@ -81,11 +81,13 @@ function swapdbCommand(ctx: CommandContext, argv: Arg[]): void {
 }
 
 // TIME
+// The clock read when TIME runs, to the microsecond, as Redis 7.0's
+// gettimeofday() (not the command's shared millisecond snapshot).
 function timeCommand(ctx: CommandContext): void {
-  const ms = ctx.now;
+  const us = ctx.server.clock.nowUs();
   ctx.reply.arrayHeader(2);
-  ctx.reply.bulk(String(Math.floor(ms / 1000)));
-  ctx.reply.bulk(String((ms % 1000) * 1000));
+  ctx.reply.bulk(String(Math.floor(us / 1e6)));
+  ctx.reply.bulk(String(us % 1e6));
 }
 
 /**

@@ -3,6 +3,7 @@
  * freezes time for a command's run), and so does active expiry. Tests and the
  * embedding API freeze and advance it instead of sleeping.
  */
+import { performance } from 'node:perf_hooks';
 
 export class Clock {
   private frozenAt: number | null = null;
@@ -12,6 +13,21 @@ export class Clock {
   /** Milliseconds since the epoch. */
   now(): number {
     return this.frozenAt ?? Date.now() + this.offset;
+  }
+
+  /**
+   * Microseconds since the epoch (TIME, INFO server_time_usec), agreeing with
+   * now(): the millisecond is now()'s, the microseconds within it come from
+   * the high-resolution clock. Frozen time has no microseconds to give.
+   */
+  nowUs(): number {
+    if (this.frozenAt !== null) return this.frozenAt * 1000;
+    const ms = Date.now();
+    // performance's clock is monotonic and drifts from the wall clock when
+    // the system time is stepped, so only its fraction of a millisecond is used.
+    const fine = performance.timeOrigin + performance.now();
+    const micros = Math.floor((fine - Math.floor(fine)) * 1000);
+    return (ms + this.offset) * 1000 + micros;
   }
 
   /** Stops time at its current value. */

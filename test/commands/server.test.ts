@@ -138,6 +138,22 @@ describe('server commands', () => {
       assert.deepEqual(await c.call('TIME'), { array: ['1700000002', '0'] });
       assert.deepEqual(await c.call('TIME', 'x'), { error: "ERR wrong number of arguments for 'time' command" });
     });
+
+    test('TIME - a running clock has real microseconds, within the millisecond the keyspace sees', async () => {
+      srv.server.clock.unfreeze();
+      const micros = new Set<string>();
+      for (let i = 0; i < 20; i++) {
+        const before = srv.server.clock.now();
+        const [sec, usec] = (await redis.call('TIME')) as [string, string];
+        const after = srv.server.clock.now();
+        const ms = Number(sec) * 1000 + Math.floor(Number(usec) / 1000);
+        assert.ok(ms >= before && ms <= after, `TIME's ${ms} ms lies between ${before} and ${after}`);
+        assert.ok(Number(usec) < 1e6);
+        micros.add(usec.slice(-3));
+      }
+      // 20 readings all ending in the same three digits would mean millisecond resolution.
+      assert.ok(micros.size > 1, `microseconds always end in ${[...micros][0]}`);
+    });
   });
 
   describe('INFO', () => {
