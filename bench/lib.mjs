@@ -90,14 +90,17 @@ export async function waitForPort(port, timeoutMs = 10_000) {
 /**
  * Starts `kind` ('mini-kv' or 'redis') on a free loopback port, Redis with
  * persistence off, `nodeArgs` before mini-kv's script, and waits until it
- * accepts connections. The child is killed when this process exits;
- * `stop()` kills it now and resolves once it has exited.
+ * accepts connections; `cpus` (a taskset list such as '0') pins it to those
+ * CPUs (taskset execs the server, so `child.pid` is the server's). The child
+ * is killed when this process exits; `stop()` kills it now and resolves once
+ * it has exited.
  */
-export async function startServer(kind, { nodeArgs = [], waitMs = 10_000 } = {}) {
+export async function startServer(kind, { nodeArgs = [], waitMs = 10_000, cpus = null } = {}) {
   const port = await freePort();
-  const child = kind === 'mini-kv'
-    ? spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'bin/mini-kv-server.js'), '--port', String(port), '--bind', '127.0.0.1'], { stdio: 'ignore' })
-    : spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const [cmd, args] = kind === 'mini-kv'
+    ? [process.execPath, [...nodeArgs, path.join(ROOT, 'bin/mini-kv-server.js'), '--port', String(port), '--bind', '127.0.0.1']]
+    : ['redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']];
+  const child = cpus === null ? spawn(cmd, args, { stdio: 'ignore' }) : spawn('taskset', ['-c', cpus, cmd, ...args], { stdio: 'ignore' });
   const kill = () => {
     if (child.exitCode === null) child.kill('SIGTERM');
   };
@@ -113,4 +116,25 @@ export async function startServer(kind, { nodeArgs = [], waitMs = 10_000 } = {})
     throw e;
   }
   return { label: kind, port, child, stop };
+}
+
+/** Clock ticks per second of /proc/<pid>/stat's CPU times (sysconf(_SC_CLK_TCK)). */
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/**
+ * CPU time a process has used so far, in seconds of user and system time,
+ * from /proc/<pid>/stat (utime and stime, fields 14 and 15); null where
+ * /proc is not there. The resolution is one clock tick (10 ms), so measure
+ * runs of a second or more.
+ */
+export function cpuTime(pid) {
+  let text;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // The command name (field 2) may hold spaces; the fields after it are plain.
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return { user: Number(f[11]) / CLK_TCK, sys: Number(f[12]) / CLK_TCK };
 }

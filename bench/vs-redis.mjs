@@ -9,6 +9,18 @@
 // lower is better). Both servers get one unmeasured warm-up pass first
 // (mini-kv's JIT, both keyspaces populated), and stop when the run ends.
 //
+// Beside the requests/s of each server, each row shows the CPU time its
+// process spent per request, user + system µs (from /proc/<pid>/stat over
+// the measured runs): when system calls are expensive on the day, the
+// system share grows and unpipelined throughput falls for both servers, so
+// the regime a ratio was measured in can be read off the table.
+//
+// --cpus S:B pins the servers to CPU list S and redis-benchmark to B with
+// taskset. `--cpus 0:0` puts server and benchmark on one core: every
+// request then costs two context switches on top of its system calls,
+// which reproduces, on a quiet machine, the regime of days when system
+// calls are slow (Redis near 55k req/s unpipelined instead of 150k).
+//
 //   npm run bench:vs-redis
 //   npm run bench:vs-redis -- --repeats 5 --tests set,get --pipelines 16
 //   REPEATS=1 npm run bench:vs-redis          # a quick look, about a minute
@@ -23,12 +35,14 @@
 //   --requests N     requests per run without pipelining [REQUESTS] (100000);
 //                    pipelined runs send 8x as many, so each lasts about as long
 //   --node-flags S   extra node flags for mini-kv [NODE_FLAGS]
+//   --cpus S:B       taskset CPU lists for the servers and redis-benchmark,
+//                    e.g. 0:0 (one shared core, the slow regime) or 0:1 [CPUS]
 //   --mini-kv-only   skip redis-server even when installed
 //   --json FILE      also write every sample as JSON
 // A run is bounded: each redis-benchmark call is killed after 120 s.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { has, median, numberList, parseOptions, startServer, words } from './lib.mjs';
+import { cpuTime, has, median, numberList, parseOptions, startServer, words } from './lib.mjs';
 
 const RUN_TIMEOUT_MS = 120_000; // one redis-benchmark call, at most
 
@@ -42,6 +56,7 @@ function readOptions(argv) {
     keyspace: { type: 'string', default: env.KEYSPACE ?? '100000' },
     requests: { type: 'string', default: env.REQUESTS ?? '100000' },
     'node-flags': { type: 'string', default: env.NODE_FLAGS ?? '' },
+    cpus: { type: 'string', default: env.CPUS ?? '' },
     'mini-kv-only': { type: 'boolean', default: false },
     json: { type: 'string' },
   }, import.meta.url);
@@ -55,22 +70,40 @@ function readOptions(argv) {
     nodeFlags: words(v['node-flags']),
     redis: !v['mini-kv-only'],
     json: v.json ?? null,
+    serverCpus: null,
+    benchCpus: null,
   };
   if (!(o.repeats >= 1)) throw new Error('--repeats must be at least 1');
+  if (v.cpus !== '') {
+    const m = /^([\d,-]+):([\d,-]+)$/.exec(v.cpus);
+    if (m === null) throw new Error(`--cpus takes SERVER:BENCHMARK CPU lists, e.g. 0:0 or 0:1 (got '${v.cpus}')`);
+    if (!has('taskset')) throw new Error('--cpus needs taskset (util-linux)');
+    o.serverCpus = m[1];
+    o.benchCpus = m[2];
+  }
   return o;
 }
 
-/** Runs one redis-benchmark test; returns { rps, p50, p99 } from its CSV. */
-function runBenchmark(port, test, pipeline, o) {
+/**
+ * Runs one redis-benchmark test against `server`; returns { rps, p50, p99 }
+ * from its CSV, and the server's CPU time per request in µs (user, sys).
+ */
+function runBenchmark(server, test, pipeline, o) {
   const requests = pipeline > 1 ? o.requests * 8 : o.requests;
-  const args = ['-h', '127.0.0.1', '-p', String(port), '-t', test, '-n', String(requests), '-r', String(o.keyspace), '-c', String(o.clients), '-P', String(pipeline), '--csv'];
-  const r = spawnSync('redis-benchmark', args, { encoding: 'utf8', timeout: RUN_TIMEOUT_MS });
+  const args = ['-h', '127.0.0.1', '-p', String(server.port), '-t', test, '-n', String(requests), '-r', String(o.keyspace), '-c', String(o.clients), '-P', String(pipeline), '--csv'];
+  const cpu0 = cpuTime(server.child.pid);
+  const r = o.benchCpus === null
+    ? spawnSync('redis-benchmark', args, { encoding: 'utf8', timeout: RUN_TIMEOUT_MS })
+    : spawnSync('taskset', ['-c', o.benchCpus, 'redis-benchmark', ...args], { encoding: 'utf8', timeout: RUN_TIMEOUT_MS });
+  const cpu1 = cpuTime(server.child.pid);
   if (r.status !== 0) throw new Error(`redis-benchmark ${args.join(' ')} failed: ${r.stderr || r.error}`);
   // "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
   const line = r.stdout.trim().split('\n').filter((l) => l.startsWith('"') && !l.startsWith('"test"')).pop();
   if (line === undefined) throw new Error(`no CSV from redis-benchmark: ${r.stdout}`);
   const f = line.split(',').map((x) => x.replace(/"/g, ''));
-  return { rps: Number(f[1]), p50: Number(f[4]), p99: Number(f[6]) };
+  // MSET's request sets 10 keys but is one request, as redis-benchmark counts it.
+  const perRequest = (a, b) => (cpu0 === null || cpu1 === null ? NaN : ((b - a) * 1e6) / requests);
+  return { rps: Number(f[1]), p50: Number(f[4]), p99: Number(f[6]), userUs: perRequest(cpu0?.user, cpu1?.user), sysUs: perRequest(cpu0?.sys, cpu1?.sys) };
 }
 
 async function main() {
@@ -81,11 +114,11 @@ async function main() {
   }
   process.on('SIGINT', () => process.exit(130));
 
-  const servers = [await startServer('mini-kv', { nodeArgs: o.nodeFlags })];
+  const servers = [await startServer('mini-kv', { nodeArgs: o.nodeFlags, cpus: o.serverCpus })];
   const mkPort = servers[0].port;
   let redisVersion = null;
   if (o.redis && has('redis-server')) {
-    servers.push(await startServer('redis'));
+    servers.push(await startServer('redis', { cpus: o.serverCpus }));
     redisVersion = spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout.match(/v=([\d.]+)/)?.[1] ?? '?';
   } else if (o.redis) {
     console.error('redis-server not found: measuring mini-kv alone');
@@ -94,8 +127,9 @@ async function main() {
   const started = Date.now();
   console.log(`redis-benchmark -c ${o.clients} -r ${o.keyspace}, ${o.repeats} run(s) per test and server, alternating; medians.`);
   console.log(`mini-kv on :${mkPort}${o.nodeFlags.length ? ' (node ' + o.nodeFlags.join(' ') + ')' : ''}${redisVersion ? `, redis-server ${redisVersion} on :${servers[1].port}` : ''}; node ${process.version}`);
+  if (o.serverCpus !== null) console.log(`Pinned: servers on CPU ${o.serverCpus}, redis-benchmark on CPU ${o.benchCpus} (taskset).`);
   // Warm-up: one short pass of every test on each server (not measured).
-  for (const s of servers) for (const t of o.tests) runBenchmark(s.port, t, 16, { ...o, requests: Math.min(o.requests, 50000) });
+  for (const s of servers) for (const t of o.tests) runBenchmark(s, t, 16, { ...o, requests: Math.min(o.requests, 50000) });
 
   const samples = [];
   const rows = [];
@@ -104,18 +138,22 @@ async function main() {
       const per = new Map(servers.map((s) => [s.label, []]));
       for (let rep = 0; rep < o.repeats; rep++) {
         for (const s of servers) {
-          const r = runBenchmark(s.port, test, pipeline, o);
+          const r = runBenchmark(s, test, pipeline, o);
           per.get(s.label).push(r);
           samples.push({ server: s.label, test, pipeline, rep, ...r });
         }
       }
       const med = {};
-      for (const [label, rs] of per) med[label] = { rps: median(rs.map((r) => r.rps)), p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)) };
+      for (const [label, rs] of per) {
+        const m = (field) => median(rs.map((r) => r[field]));
+        med[label] = { rps: m('rps'), p50: m('p50'), p99: m('p99'), userUs: m('userUs'), sysUs: m('sysUs') };
+      }
       rows.push({ test: test.toUpperCase(), pipeline, med });
       printRow(rows[rows.length - 1], rows.length === 1, servers.length > 1);
     }
   }
   console.log(`\n${((Date.now() - started) / 1000).toFixed(0)} s. Ratios are mini-kv/Redis: rps ≥ 1.00 and latency ≤ 1.00 meet the target.`);
+  console.log('cpu µs/req: the server process\'s user+system CPU time per request over the measured runs (medians).');
   if (o.json !== null) writeFileSync(o.json, JSON.stringify({ date: new Date().toISOString(), node: process.version, redis: redisVersion, options: o, rows, samples }, null, 2) + '\n');
   await Promise.all(servers.map((s) => s.stop()));
 }
@@ -124,19 +162,25 @@ function fmt(n, w, digits = 0) {
   return (Number.isFinite(n) ? n.toFixed(digits) : '-').padStart(w);
 }
 
+/** `user+sys` µs per request, e.g. ' 3.1+ 6.0'. */
+function cpu(m) {
+  return `${fmt(m.userUs, 4, 1)}+${fmt(m.sysUs, 4, 1)}`;
+}
+
 function printRow(row, header, compare) {
   if (header) {
+    const side = (name) => `${(name + ' rps').padStart(11)} ${'p50'.padStart(6)} ${'p99'.padStart(6)} ${'cpu µs/req'.padStart(10)}`;
     const h = compare
-      ? `${'test'.padEnd(8)}${'-P'.padStart(4)} | ${'mini-kv rps'.padStart(11)} ${'p50'.padStart(6)} ${'p99'.padStart(6)} | ${'redis rps'.padStart(11)} ${'p50'.padStart(6)} ${'p99'.padStart(6)} | ${'rps x'.padStart(6)} ${'p50 x'.padStart(6)} ${'p99 x'.padStart(6)}`
-      : `${'test'.padEnd(8)}${'-P'.padStart(4)} | ${'mini-kv rps'.padStart(11)} ${'p50'.padStart(6)} ${'p99'.padStart(6)}`;
+      ? `${'test'.padEnd(8)}${'-P'.padStart(4)} | ${side('mini-kv')} | ${side('redis')} | ${'rps x'.padStart(6)} ${'p50 x'.padStart(6)} ${'p99 x'.padStart(6)}`
+      : `${'test'.padEnd(8)}${'-P'.padStart(4)} | ${side('mini-kv')}`;
     console.log('\n' + h);
     console.log('-'.repeat(h.length));
   }
   const m = row.med['mini-kv'];
-  let line = `${row.test.padEnd(8)}${String(row.pipeline).padStart(4)} | ${fmt(m.rps, 11)} ${fmt(m.p50, 6, 3)} ${fmt(m.p99, 6, 3)}`;
+  let line = `${row.test.padEnd(8)}${String(row.pipeline).padStart(4)} | ${fmt(m.rps, 11)} ${fmt(m.p50, 6, 3)} ${fmt(m.p99, 6, 3)} ${cpu(m).padStart(10)}`;
   if (compare) {
     const r = row.med.redis;
-    line += ` | ${fmt(r.rps, 11)} ${fmt(r.p50, 6, 3)} ${fmt(r.p99, 6, 3)} | ${fmt(m.rps / r.rps, 6, 2)} ${fmt(m.p50 / r.p50, 6, 2)} ${fmt(m.p99 / r.p99, 6, 2)}`;
+    line += ` | ${fmt(r.rps, 11)} ${fmt(r.p50, 6, 3)} ${fmt(r.p99, 6, 3)} ${cpu(r).padStart(10)} | ${fmt(m.rps / r.rps, 6, 2)} ${fmt(m.p50 / r.p50, 6, 2)} ${fmt(m.p99 / r.p99, 6, 2)}`;
   }
   console.log(line);
 }
