@@ -8,7 +8,7 @@
  * (dist/.build-stamp) it does nothing, so `npm ci && npm test` compiles once;
  * when something changed, both tsc passes are incremental (their .tsbuildinfo
  * files live in dist/) and recompile only what they must. `--force` builds
- * regardless.
+ * everything again, ignoring both.
  *
  * It also deletes compiled files whose TypeScript source is gone, so a test
  * file renamed or removed does not keep running from dist/.
@@ -46,10 +46,13 @@ function newestInput() {
   return newest;
 }
 
-if (!process.argv.includes('--force') && existsSync(STAMP) && statSync(STAMP).mtimeMs >= newestInput()) {
+const force = process.argv.includes('--force');
+if (!force && existsSync(STAMP) && statSync(STAMP).mtimeMs >= newestInput()) {
   process.stdout.write('build: dist/ is up to date\n');
   process.exit(0);
 }
+// tsc's incremental state trusts dist/ as it left it; --force rebuilds from nothing.
+if (force) for (const f of ['dist/.tsbuildinfo', 'dist/cjs/.tsbuildinfo']) rmSync(join(root, f), { force: true });
 
 // The stamp carries the time the build started, so an edit made while tsc runs counts as newer.
 const startedAt = new Date();
