@@ -25,6 +25,7 @@ import type { Database } from '../keyspace/keyspace.js';
 import { REQUEST_NONE, RequestParser } from '../protocol/resp-parser.js';
 import { MODE_RESP2, MODE_RESP3, MODE_TEXT, type ReplyTarget, type ReplyWriter } from '../protocol/reply-writer.js';
 import { dispatchRequest, startBatch } from './dispatch.js';
+import { handleWriterFor, type HandleWriter } from './handle-writes.js';
 import type { ClientState, ServerState } from './state.js';
 
 /** Stop reading a client's requests while this many reply bytes wait on its socket. */
@@ -88,6 +89,8 @@ export class Connection implements ClientState, ReplyTarget {
   /** Input bytes read this turn (reset when the turn's replies are written) and whether reading yields to the next turn. */
   private turnBytes = 0;
   private inputYield = false;
+  /** Writes straight to the socket's handle (handle-writes.ts); null: through the stream. */
+  private readonly out: HandleWriter | null;
 
   constructor(
     readonly socket: Socket,
@@ -113,6 +116,9 @@ export class Connection implements ClientState, ReplyTarget {
     this.onDrain = this.onDrain.bind(this);
     this.onInputTurn = this.onInputTurn.bind(this);
     socket.setNoDelay(true);
+    // A socket adopted for shared reads is a plain TCP socket: its replies
+    // can go to the handle directly as well.
+    this.out = sharedReads ? handleWriterFor(socket, this.onDrain, () => socket.destroy()) : null;
     if (!sharedReads) socket.on('data', this.onData);
     socket.on('drain', this.onDrain);
     socket.on('close', () => this.finish());
@@ -124,7 +130,17 @@ export class Connection implements ClientState, ReplyTarget {
   }
 
   outputBufferLength(): number {
-    return this.socket.writableLength + this.queuedBytes;
+    return this.onSocket() + this.queuedBytes;
+  }
+
+  /** Reply bytes handed to the socket and not yet taken by the kernel. */
+  private onSocket(): number {
+    return this.socket.writableLength + (this.out === null ? 0 : this.out.pendingBytes);
+  }
+
+  /** Whether onDrain will be called without being scheduled: writes are waiting to drain. */
+  private drainDue(): boolean {
+    return this.socket.writableNeedDrain || (this.out !== null && this.out.pendingBytes > 0);
   }
 
   bytesRead(): number {
@@ -163,6 +179,12 @@ export class Connection implements ClientState, ReplyTarget {
     this.turnBytes = 0;
     const socket = this.socket;
     if (this.closed || socket.destroyed || socket.writableEnded) return;
+    const out = this.out;
+    if (out !== null) {
+      if (more === null) out.write(first);
+      else out.writev([first, ...more]);
+      return;
+    }
     if (more === null) {
       socket.write(first);
       return;
@@ -222,7 +244,7 @@ export class Connection implements ClientState, ReplyTarget {
     const textReplies = this.server.config.get('inline-replies') === 'text';
     // What the socket holds cannot change while the batch runs (replies
     // leave at the end of the turn), so read it once, not per command.
-    const onSocket = socket.writableLength;
+    const onSocket = this.onSocket();
     writer.begin(this);
     startBatch();
     this.executing = true;
@@ -255,20 +277,21 @@ export class Connection implements ClientState, ReplyTarget {
       this.pausedForOutput = true;
       socket.pause();
       // No 'drain' comes when the socket has already taken everything.
-      if (!socket.writableNeedDrain) setImmediate(this.onDrain);
+      if (!this.drainDue()) setImmediate(this.onDrain);
     }
   }
 
   /**
    * The socket took our replies: run what is still buffered, then read
-   * again. Called by 'drain' and, when no drain was due at pause time, from
+   * again. Called by 'drain' (or, for handle writes, when the last write in
+   * flight completes) and, when no drain was due at pause time, from
    * setImmediate; by then the queued replies may have backed the socket up
    * again, and then it keeps waiting.
    */
   private onDrain(): void {
     if (!this.pausedForOutput || this.closed) return;
     if (this.outputBufferLength() > OUTPUT_PAUSE_BYTES) {
-      if (!this.socket.writableNeedDrain) setImmediate(this.onDrain);
+      if (!this.drainDue()) setImmediate(this.onDrain);
       return;
     }
     this.pausedForOutput = false;
