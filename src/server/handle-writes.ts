@@ -20,8 +20,8 @@
  *
  * The pieces it needs are Node internals: the socket's `_handle` (which
  * shared-reads.ts relies on as well) and the WriteWrap request class and
- * shared state array from `process.binding('stream_wrap')`, present since
- * Node 12. Each is checked once; when any is missing, handleWriterFor()
+ * shared state array from `process.binding('stream_wrap')` (stream-binding.ts).
+ * Each is checked once; when any is missing, handleWriterFor()
  * returns null and the caller writes through the stream as before. TLS
  * sockets always write through the stream (their bytes are encrypted by
  * TLSSocket).
@@ -32,22 +32,7 @@
  * `pendingBytes`.
  */
 import type net from 'node:net';
-
-/** The request object native code fills in; our fields ride on it as on Node's own. */
-interface WriteReq {
-  handle: unknown;
-  oncomplete: (this: WriteReq, status: number) => void;
-  /** Set while the write is in flight: keeps its memory alive and finds its writer. */
-  buffer: Buffer | Buffer[] | null;
-  bytes: number;
-  owner: HandleWriter | null;
-}
-
-interface StreamWrapBinding {
-  WriteWrap: new () => WriteReq;
-  streamBaseState: Int32Array;
-  kLastWriteWasAsync: number;
-}
+import { streamWrap, type StreamWrapBinding, type WriteReq } from './stream-binding.js';
 
 /** The parts of a libuv stream handle used here. */
 interface WriteHandle {
@@ -55,21 +40,9 @@ interface WriteHandle {
   writev(req: WriteReq, chunks: Buffer[], allBuffers: boolean): number;
 }
 
-/** The binding, checked once per process; null when this Node lacks any piece. */
-const binding: StreamWrapBinding | null = (() => {
-  try {
-    const b = (process as unknown as { binding(name: string): Partial<StreamWrapBinding> }).binding('stream_wrap');
-    if (typeof b.WriteWrap !== 'function' || !(b.streamBaseState instanceof Int32Array)) return null;
-    if (typeof b.kLastWriteWasAsync !== 'number') return null;
-    return b as StreamWrapBinding;
-  } catch {
-    return null;
-  }
-})();
-
 /** WriteWrap's oncomplete, called by native code with `this` = the request. */
 function onWriteComplete(this: WriteReq, status: number): void {
-  const writer = this.owner;
+  const writer = this.owner as HandleWriter | null;
   const bytes = this.bytes;
   this.owner = null;
   this.buffer = null;
@@ -159,8 +132,8 @@ export class HandleWriter {
  * then write through the socket.
  */
 export function handleWriterFor(socket: net.Socket, onDrained: () => void, onError: () => void): HandleWriter | null {
-  if (binding === null) return null;
+  if (streamWrap === null) return null;
   const handle = (socket as unknown as { _handle?: Partial<WriteHandle> | null })._handle;
   if (handle === null || handle === undefined || typeof handle.writeBuffer !== 'function' || typeof handle.writev !== 'function') return null;
-  return new HandleWriter(handle as WriteHandle, binding, onDrained, onError);
+  return new HandleWriter(handle as WriteHandle, streamWrap, onDrained, onError);
 }

@@ -20,8 +20,19 @@
  *
  * The buffer is shared by every connection: a read is valid only during its
  * callback, which must finish with the bytes or copy what it keeps.
+ *
+ * Node's own read callback (`onStreamRead`, set as the handle's `onread`)
+ * sits between libuv and ours on every read: it refreshes the socket's
+ * timeout timer, looks up the socket and its buffer through symbol keys, and
+ * then calls us. Where the stream binding is there (stream-binding.ts), the
+ * handle's `onread` is ours instead: a read of n > 0 bytes goes straight to
+ * the callback, and anything else (0, the end of input, an error) to Node's
+ * function, which handles it as it always does. mini-kv sets no socket
+ * timeouts (idle clients are closed by the limits ticker), so the timer
+ * refresh skipped has nothing to refresh.
  */
 import net from 'node:net';
+import { streamWrap } from './stream-binding.js';
 
 /** One read's worth, as Node's own stream reads (64 KB). */
 const SHARED_READ_BYTES = 64 * 1024;
@@ -31,6 +42,8 @@ const sharedBuffer = Buffer.allocUnsafe(SHARED_READ_BYTES);
 interface StreamHandle {
   useUserBuffer(buf: Uint8Array): void;
   readStop(): number;
+  /** Called by native code after each read, with `this` = the handle. */
+  onread: (this: StreamHandle, arrayBuffer: unknown) => unknown;
 }
 
 /**
@@ -61,6 +74,19 @@ export function adoptForSharedReads(socket: net.Socket, onRead: (buf: Buffer, n:
     return null;
   }
   socket.destroy();
+  if (streamWrap !== null && typeof handle.onread === 'function') {
+    const state = streamWrap.streamBaseState;
+    const slot = streamWrap.kReadBytesOrError;
+    const nodeOnRead = handle.onread;
+    handle.onread = function onSharedStreamRead(arrayBuffer) {
+      const n = state[slot]!;
+      if (n > 0 && !adopted.destroyed) {
+        onRead(sharedBuffer, n);
+        return undefined;
+      }
+      return nodeOnRead.call(this, arrayBuffer);
+    };
+  }
   // With no 'data' listener a Readable stays paused; flowing mode lets the
   // end of input ('end', then 'close') be seen.
   adopted.resume();
