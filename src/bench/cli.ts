@@ -14,7 +14,8 @@ import { writeFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import cliProgress from 'cli-progress';
 import { formatMix, parseMix, type Mix, type Protocol } from './workload.js';
-import { runRow, skippedRow, BenchConnectError, type RowResult, type RowSpec, type RunOptions, type Target } from './run.js';
+import { runRow, skippedRow, probeTarget, BenchConnectError, type RowResult, type RowSpec, type RunOptions, type Target } from './run.js';
+import { redisMain } from './redis-compat.js';
 import { seedSuite } from './suite.js';
 import { fmtMs, fmtRate, renderCsv, renderJson, renderMarkdown } from './report.js';
 import { renderSvg } from './chart.js';
@@ -24,6 +25,7 @@ export const HELP = `mini-kv-benchmark: open-loop load generator for mini-kv, Re
 and for the seed's text line protocol.
 
 Usage: mini-kv-benchmark [options]
+       mini-kv-benchmark redis [redis-benchmark options]   (see: mini-kv-benchmark redis --help)
 
 Target
   -h, --host HOST          server host, loopback only (default 127.0.0.1)
@@ -57,6 +59,8 @@ Output (the Markdown report always goes to standard output)
       --csv FILE           every row as CSV
       --svg FILE           throughput and p99 charts as a self-contained SVG
       --no-progress        no progress bar
+      --progress           a progress bar even when standard error is not a terminal
+                           (one line per update)
       --help               this text
 
 Latency is measured from each request's scheduled send time (open loop), so a
@@ -87,6 +91,8 @@ export interface CliOptions {
   csv: string | null;
   svg: string | null;
   progress: boolean;
+  /** Draw the bar even when standard error is not a terminal. */
+  forceProgress: boolean;
   help: boolean;
 }
 
@@ -151,11 +157,14 @@ export function parseCli(argv: string[]): CliOptions {
         csv: { type: 'string' },
         svg: { type: 'string' },
         'no-progress': { type: 'boolean' },
+        progress: { type: 'boolean' },
         help: { type: 'boolean' },
       },
     }));
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    // Node's parseArgs explains how to pass a positional '-x' after '--'; the first sentence is the point.
+    const message = (err as Error).message;
+    throw new UsageError(/^Unknown option/.test(message) ? message.replace(/\. To specify a positional argument.*$/s, '') : message);
   }
   const str = (k: string): string | undefined => values[k] as string | undefined;
   const host = str('host') ?? '127.0.0.1';
@@ -196,6 +205,7 @@ export function parseCli(argv: string[]): CliOptions {
     csv: str('csv') ?? null,
     svg: str('svg') ?? null,
     progress: values['no-progress'] !== true,
+    forceProgress: values.progress === true && values['no-progress'] !== true,
     help: values.help === true,
   };
 }
@@ -232,6 +242,19 @@ function describeRow(target: Target, row: RowSpec): string {
   return `${target.label} ${row.series === 'run' ? '' : row.series + ' '}${row.connections} conn x ${load}`;
 }
 
+/**
+ * The progress bar's line: "connecting N/M" while the row's connections
+ * open, then the time bar with replies and replies/s.
+ */
+export const progressLine: cliProgress.GenericFormatter = (options, params, payload: Record<string, unknown>) => {
+  if (payload.phase === 'connecting') {
+    const failed = Number(payload.failed) > 0 ? `, ${String(payload.failed)} failed` : '';
+    return `${String(payload.row)} | connecting ${String(payload.connected)}/${String(payload.connections)}${failed}`;
+  }
+  const bar = cliProgress.Format.BarFormat(params.progress, options);
+  return `${String(payload.row)} |${bar}| ${params.value}/${params.total} s | ${String(payload.replies)} replies | ${String(payload.rps)} replies/s`;
+};
+
 function version(): string {
   try {
     const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
@@ -241,8 +264,24 @@ function version(): string {
   }
 }
 
+/** Flags only redis-benchmark has: seeing one in the default mode earns a hint at `mini-kv-benchmark redis`. */
+const REDIS_BENCHMARK_FLAGS = new Set(['-n', '-t', '-q', '-r', '-d', '-k', '-l', '-I', '-e', '-x', '-s', '-u', '-3', '--user', '--dbnum', '--precision', '--cluster', '--enable-tracking']);
+
+/**
+ * The one-line hint for a redis-benchmark command line given to the default
+ * mode, or null when `argv` shows none of redis-benchmark's own flags.
+ */
+export function redisHint(argv: string[]): string | null {
+  const seen = argv.filter((a) => REDIS_BENCHMARK_FLAGS.has(a));
+  if (seen.length === 0) return null;
+  const quoted = argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+  const flags = [...new Set(seen)].join(' ');
+  return `hint: ${flags} ${seen.length > 1 ? 'are' : 'is'} redis-benchmark's; for its tests, closed loop and output run: mini-kv-benchmark redis ${quoted}`;
+}
+
 /** Runs the CLI; returns the exit status. */
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'redis') return redisMain(argv.slice(1), { stdout: process.stdout, stderr: process.stderr }, version(), assertLoopback);
   let opts: CliOptions;
   try {
     opts = parseCli(argv);
@@ -254,7 +293,8 @@ export async function main(argv: string[]): Promise<number> {
     if (opts.compare !== null) await assertLoopback(opts.compare.host);
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`mini-kv-benchmark: ${err.message}\n(see mini-kv-benchmark --help)\n`);
+      const hint = redisHint(argv);
+      process.stderr.write(`mini-kv-benchmark: ${err.message}\n${hint !== null ? `${hint}\n` : ''}(see mini-kv-benchmark --help)\n`);
       return 2;
     }
     throw err;
@@ -281,13 +321,25 @@ export async function main(argv: string[]): Promise<number> {
   const shortfall = fdShortfall(maxConns, limit);
   if (shortfall !== null) process.stderr.write(`mini-kv-benchmark: WARNING: ${shortfall}. Rows with too many connections will be skipped.\n`);
 
+  // Reach every server once before printing anything: a failed run prints only its error.
+  for (const target of targets) {
+    try {
+      await probeTarget(target, 10000);
+    } catch (err) {
+      if (!(err instanceof BenchConnectError)) throw err;
+      process.stderr.write(`mini-kv-benchmark: ${err.message}\n`);
+      return 1;
+    }
+  }
+
   const out = process.stdout;
   out.write(`# mini-kv-benchmark ${version()}\n\n`);
   out.write(`- servers: ${targets.map((t) => `${t.label} (${t.host}:${t.port})`).join(', ')}; protocol ${opts.protocol}\n`);
   out.write(`- load: ${opts.closed ? `closed loop, -P ${opts.pipeline}` : `open loop${opts.pipeline > 1 ? `, -P ${opts.pipeline}` : ''}`}; ${opts.durationS} s per row; keyspace ${opts.keyspace}; value ${opts.valueSize} bytes; mix ${formatMix(opts.mix)}; seed ${opts.seed}\n`);
   out.write(`- machine: ${cpus} CPUs, Node ${process.version}, open-file limit ${limit ?? 'unknown'}${opts.compare !== null ? '; servers alternate row by row' : ''}\n\n`);
 
-  const useBar = opts.progress && process.stderr.isTTY === true;
+  const tty = process.stderr.isTTY === true;
+  const useBar = opts.progress && (tty || opts.forceProgress);
   const results: RowResult[] = [];
   const plan: Array<{ row: RowSpec; target: Target }> = [];
   rows.forEach((row, i) => {
@@ -306,13 +358,18 @@ export async function main(argv: string[]): Promise<number> {
       continue;
     }
     const bar = useBar
-      ? new cliProgress.SingleBar({ format: '{row} |{bar}| {value}/{total} s | {replies} replies | {rps} replies/s', stream: process.stderr, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic)
+      ? new cliProgress.SingleBar({
+          format: progressLine, stream: process.stderr, hideCursor: tty, clearOnComplete: tty,
+          noTTYOutput: opts.forceProgress, notTTYSchedule: 250,
+        }, cliProgress.Presets.shades_classic)
       : null;
-    bar?.start(row.durationS, 0, { row: name, replies: 0, rps: 0 });
+    bar?.start(row.durationS, 0, { row: name, phase: 'connecting', connected: 0, failed: 0, connections: row.connections, replies: 0, rps: 0 });
     let result: RowResult;
     try {
       result = await runRow(target, row, runOpts(row), (elapsedS, _sent, replies) => {
-        bar?.update(Math.max(0, Math.min(row.durationS, Number(elapsedS.toFixed(1)))), { replies, rps: elapsedS > 0 ? Math.round(replies / elapsedS) : 0 });
+        bar?.update(Math.max(0, Math.min(row.durationS, Number(elapsedS.toFixed(1)))), { phase: 'running', replies, rps: elapsedS > 0 ? Math.round(replies / elapsedS) : 0 });
+      }, (connected, failed, total) => {
+        bar?.update(0, { phase: 'connecting', connected, failed, connections: total });
       });
     } catch (err) {
       bar?.stop();

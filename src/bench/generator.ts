@@ -77,6 +77,12 @@ export interface GeneratorResult {
   answeredInResp: boolean;
 }
 
+export interface ConnectProgress {
+  connected: number;
+  failed: number;
+  total: number;
+}
+
 export interface Progress {
   sent: number;
   replies: number;
@@ -97,6 +103,8 @@ export class LoadGenerator implements ConnectionOwner {
   private readonly dirty: BenchConnection[] = [];
   private readonly errorSamples = new Set<string>();
   private connectFailures = 0;
+  /** Connections whose handshake completed so far (the "connecting N/M" display). */
+  private opened = 0;
   private sent = 0;
   private replies = 0;
   private lost = 0;
@@ -132,6 +140,7 @@ export class LoadGenerator implements ConnectionOwner {
         const conn = this.conns[next++];
         try {
           await conn.open(this.job.host, this.job.port, this.job.password, this, this.job.connectTimeoutMs);
+          this.opened++;
         } catch (err) {
           this.connectFailures++;
           const message = (err as Error).message;
@@ -144,6 +153,11 @@ export class LoadGenerator implements ConnectionOwner {
     for (let i = 0; i < Math.min(CONNECT_CONCURRENCY, this.conns.length); i++) lanes.push(lane());
     await Promise.all(lanes);
     return { connected: this.conns.length - this.connectFailures, failures: this.connectFailures, firstError };
+  }
+
+  /** How far connect() has got: connections ready and failed so far, of `total`. */
+  connectProgress(): ConnectProgress {
+    return { connected: this.opened, failed: this.connectFailures, total: this.job.connections };
   }
 
   /** Live counters, for the progress bar. */

@@ -14,7 +14,8 @@ import type { Histogram } from 'hdr-histogram-js';
 import { LoadGenerator, type GeneratorJob, type GeneratorResult } from './generator.js';
 import { splitConnections } from './scheduler.js';
 import { addEncoded, createHistogram, summarize } from './histogram.js';
-import type { Protocol } from './workload.js';
+import { buildCommandPool, SEED_MIX, type Protocol } from './workload.js';
+import { BenchConnection } from './client.js';
 import type { MainMessage, WorkerMessage } from './worker.js';
 
 export interface Target {
@@ -87,15 +88,44 @@ export interface RowResult {
 
 export type ProgressFn = (elapsedS: number, sent: number, replies: number) => void;
 
+/** While connections open: how many are ready and how many failed, of `total` (all threads together). */
+export type ConnectingFn = (connected: number, failed: number, total: number) => void;
+
+/** How often the in-process run reports progress, in ms (workers report at their own PROGRESS_MS). */
+const PROGRESS_MS = 200;
+
 /** Thrown when not a single connection could be opened: the server is down or refuses us. */
 export class BenchConnectError extends Error {
   readonly code = 'ERR_BENCH_CONNECT';
 }
 
+/**
+ * Opens one connection to `target`, completes its handshake (AUTH, PING) and
+ * closes it; throws BenchConnectError with the reason when that fails. The
+ * CLI calls it before printing anything, so an unreachable server, a refused
+ * connection or a wrong password is the only thing a failed run prints.
+ */
+export async function probeTarget(target: Target, timeoutMs: number): Promise<void> {
+  const pool = buildCommandPool({ protocol: target.protocol, keyspace: 1, valueSize: 1, mix: SEED_MIX, seed: 1, commands: 1 });
+  const conn = new BenchConnection(target.protocol, pool, 0);
+  try {
+    await conn.open(target.host, target.port, target.password, { onReplies: () => {}, onClose: () => {} }, timeoutMs);
+  } catch (err) {
+    throw new BenchConnectError(`cannot connect to ${target.host}:${target.port}: ${(err as Error).message}`);
+  } finally {
+    conn.destroy();
+  }
+}
+
 /** Milliseconds between "all connected" and the common start, so every thread gets the start message in time. */
 const START_LEAD_MS = 50;
 
-export async function runRow(target: Target, row: RowSpec, opts: RunOptions, onProgress?: ProgressFn): Promise<RowResult> {
+/**
+ * Runs one row. `onConnecting` is called at once and then a few times a
+ * second while the connections open (10,000 handshakes can take seconds);
+ * `onProgress` a few times a second once the load runs.
+ */
+export async function runRow(target: Target, row: RowSpec, opts: RunOptions, onProgress?: ProgressFn, onConnecting?: ConnectingFn): Promise<RowResult> {
   const shares = splitConnections(row.connections, opts.threads === 0 ? 1 : opts.threads);
   const jobs: GeneratorJob[] = shares.map((connections, w) => ({
     host: target.host,
@@ -115,19 +145,26 @@ export async function runRow(target: Target, row: RowSpec, opts: RunOptions, onP
     seed: (opts.seed + w * 7919) >>> 0,
     offset: w / shares.length,
   }));
-  const results = opts.threads === 0 ? await runInProcess(jobs[0], onProgress) : await runInWorkers(jobs, onProgress);
+  const results = opts.threads === 0 ? await runInProcess(jobs[0], onProgress, onConnecting) : await runInWorkers(jobs, onProgress, onConnecting);
   return mergeResults(target, row, results, opts.threads === 0 ? 0 : shares.length);
 }
 
-async function runInProcess(job: GeneratorJob, onProgress?: ProgressFn): Promise<GeneratorResult[]> {
+async function runInProcess(job: GeneratorJob, onProgress?: ProgressFn, onConnecting?: ConnectingFn): Promise<GeneratorResult[]> {
   const gen = new LoadGenerator(job);
+  const connecting = (): void => {
+    const c = gen.connectProgress();
+    onConnecting?.(c.connected, c.failed, c.total);
+  };
+  connecting();
+  const connectTicker = onConnecting ? setInterval(connecting, PROGRESS_MS) : null;
   const ready = await gen.connect();
+  if (connectTicker) clearInterval(connectTicker);
   if (ready.connected === 0) {
     gen.close();
     throw new BenchConnectError(`cannot connect to ${job.host}:${job.port}: ${ready.firstError ?? 'unknown error'}`);
   }
   const startAt = performance.now() + START_LEAD_MS;
-  const ticker = onProgress ? setInterval(() => { const p = gen.progress(); onProgress((performance.now() - startAt) / 1000, p.sent, p.replies); }, 200) : null;
+  const ticker = onProgress ? setInterval(() => { const p = gen.progress(); onProgress((performance.now() - startAt) / 1000, p.sent, p.replies); }, PROGRESS_MS) : null;
   try {
     return [await gen.run(startAt)];
   } finally {
@@ -135,9 +172,22 @@ async function runInProcess(job: GeneratorJob, onProgress?: ProgressFn): Promise
   }
 }
 
-async function runInWorkers(jobs: GeneratorJob[], onProgress?: ProgressFn): Promise<GeneratorResult[]> {
+async function runInWorkers(jobs: GeneratorJob[], onProgress?: ProgressFn, onConnecting?: ConnectingFn): Promise<GeneratorResult[]> {
   const workers = jobs.map((job) => new Worker(new URL('./worker.js', import.meta.url), { workerData: { job } }));
   const progress = jobs.map(() => ({ sent: 0, replies: 0 }));
+  const connecting = jobs.map((job) => ({ connected: 0, failed: 0, total: job.connections }));
+  const reportConnecting = (): void => {
+    if (!onConnecting || startEpoch !== 0) return;
+    let connected = 0;
+    let failed = 0;
+    let total = 0;
+    for (const c of connecting) {
+      connected += c.connected;
+      failed += c.failed;
+      total += c.total;
+    }
+    onConnecting(connected, failed, total);
+  };
   let startEpoch = 0;
   const report = (): void => {
     if (!onProgress || startEpoch === 0) return;
@@ -149,6 +199,7 @@ async function runInWorkers(jobs: GeneratorJob[], onProgress?: ProgressFn): Prom
     }
     onProgress((performance.timeOrigin + performance.now() - startEpoch) / 1000, sent, replies);
   };
+  reportConnecting();
   const readies: Promise<{ connected: number; firstError: string | null }>[] = [];
   const finals: Promise<GeneratorResult>[] = [];
   workers.forEach((worker, w) => {
@@ -157,7 +208,14 @@ async function runInWorkers(jobs: GeneratorJob[], onProgress?: ProgressFn): Prom
     finals.push(
       new Promise<GeneratorResult>((resolve, reject) => {
         worker.on('message', (msg: WorkerMessage) => {
-          if (msg.type === 'ready') onReady(msg);
+          if (msg.type === 'connecting') {
+            connecting[w] = msg;
+            reportConnecting();
+          } else if (msg.type === 'ready') {
+            connecting[w] = { connected: msg.connected, failed: msg.failures, total: jobs[w].connections };
+            reportConnecting();
+            onReady(msg);
+          }
           else if (msg.type === 'progress') {
             progress[w] = msg;
             report();

@@ -2,6 +2,7 @@
  * Worker-thread entry: runs one LoadGenerator for one row and reports back.
  *
  * Messages, in order:
+ *   worker -> main  { type: 'connecting', connected, failed, total }     at once, then every PROGRESS_MS while connecting
  *   worker -> main  { type: 'ready', connected, failures, firstError }   after connecting
  *   main -> worker  { type: 'start', startEpochMs }                     common start, epoch ms
  *   worker -> main  { type: 'progress', sent, replies }                 every PROGRESS_MS
@@ -18,6 +19,7 @@ import { LoadGenerator, type GeneratorJob } from './generator.js';
 const PROGRESS_MS = 200;
 
 export type WorkerMessage =
+  | { type: 'connecting'; connected: number; failed: number; total: number }
   | { type: 'ready'; connected: number; failures: number; firstError: string | null }
   | { type: 'progress'; sent: number; replies: number }
   | { type: 'result'; result: import('./generator.js').GeneratorResult };
@@ -43,5 +45,9 @@ port.on('message', (msg: MainMessage) => {
   });
 });
 
+const reportConnecting = (): void => port.postMessage({ type: 'connecting', ...generator.connectProgress() } satisfies WorkerMessage);
+reportConnecting();
+const connectTicker = setInterval(reportConnecting, PROGRESS_MS);
 const ready = await generator.connect();
+clearInterval(connectTicker);
 port.postMessage({ type: 'ready', ...ready } satisfies WorkerMessage);
