@@ -365,8 +365,10 @@ export async function main(argv: string[]): Promise<number> {
       : null;
     bar?.start(row.durationS, 0, { row: name, phase: 'connecting', connected: 0, failed: 0, connections: row.connections, replies: 0, rps: 0 });
     let result: RowResult;
+    const timeline: Array<[number, number]> = [];
     try {
       result = await runRow(target, row, runOpts(row), (elapsedS, _sent, replies) => {
+        if (elapsedS > 0) timeline.push([elapsedS, replies]);
         bar?.update(Math.max(0, Math.min(row.durationS, Number(elapsedS.toFixed(1)))), { phase: 'running', replies, rps: elapsedS > 0 ? Math.round(replies / elapsedS) : 0 });
       }, (connected, failed, total) => {
         bar?.update(0, { phase: 'connecting', connected, failed, connections: total });
@@ -381,6 +383,8 @@ export async function main(argv: string[]): Promise<number> {
     } finally {
       bar?.stop();
     }
+    if (timeline.length === 0 || timeline[timeline.length - 1][0] < row.durationS) timeline.push([row.durationS, result.replies]);
+    result.timeline = timeline;
     results.push(result);
     process.stderr.write(`${name}: ${fmtRate(result.throughput)} replies/s${result.achieved !== null ? ` (${(result.achieved * 100).toFixed(1)}% of offered)` : ''}, avg ${fmtMs(result.avgMs)} ms, p99 ${fmtMs(result.p99)} ms${result.errors + result.timeouts + result.lost > 0 ? `, ${result.errors} errors, ${result.timeouts} timeouts, ${result.lost} lost` : ''}\n`);
   }

@@ -84,6 +84,8 @@ export interface RowResult {
   errorSamples: string[];
   /** Set when the row was not run, with the reason. */
   skipped: string | null;
+  /** [seconds since the start, replies so far] as the run went, for the chart (not in JSON or CSV). */
+  timeline?: Array<[number, number]>;
 }
 
 export type ProgressFn = (elapsedS: number, sent: number, replies: number) => void;

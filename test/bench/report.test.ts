@@ -95,9 +95,9 @@ test('chart - log axes cover whole decades', () => {
   assert.deepEqual([1, 100, 1000, 100000, 1e6, 0.1].map(fmtTick), ['1', '100', '1k', '100k', '1M', '0.1']);
 });
 
-test('chart - the SVG is self-contained, with one line per server and a panel per series and metric', () => {
+test('chart - the suite SVG is self-contained, with a panel per series and metric', () => {
   const svg = renderSvg(ROWS, { title: 'mini-kv vs redis <test>' });
-  assert.match(svg, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="1040" height="710"/);
+  assert.match(svg, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="1040" height="720"/);
   assert.ok(svg.trimEnd().endsWith('</svg>'));
   assert.ok(svg.includes('mini-kv vs redis &lt;test&gt;'), 'text is escaped');
   assert.ok(!/<script|href=|@import|url\(/.test(svg), 'no external references or scripts');
@@ -105,10 +105,11 @@ test('chart - the SVG is self-contained, with one line per server and a panel pe
     assert.ok(svg.includes(t), t);
   }
   // Series A has 2 points per server, so each server draws a line in both A panels; skipped rows are left out.
-  const paths = svg.match(/<path d="M[^"]*"/g) ?? [];
-  assert.equal(paths.filter((p) => p.includes(' L')).length, 2 + 1 + 2 /* A: two servers + offered in throughput; two in p99 */);
-  assert.equal((svg.match(/<circle /g) ?? []).length, 4 + 4 + 1 + 1);
-  assert.ok(svg.includes('<title>mini-kv: 10 connections x 300 req/s: 3000 replies/s</title>') || svg.includes('<title>mini-kv: 10 connections x 300 req/s: 3000 replies/s'), 'points carry tooltips');
+  const lines = svg.match(/<path class="(series|offered)"[^>]*d="M[^"]*"/g) ?? [];
+  assert.equal(lines.filter((p) => p.includes(' L')).length, 2 + 1 + 2 /* A: two servers + offered in throughput; two in p99 */);
+  // One marker per measured point: A 2+2 in each of two panels, B one mini-kv point in each of two panels.
+  assert.equal((svg.match(/class="marker"/g) ?? []).length - 2 /* legend */, 4 + 4 + 1 + 1);
+  assert.ok(svg.includes('<title>mini-kv: 10 connections x 300 req/s: 3000 replies/s</title>'), 'points carry tooltips');
 });
 
 test('report - a remark about a server is said once, not once per row', () => {
