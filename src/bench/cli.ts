@@ -266,13 +266,15 @@ function version(): string {
 
 /** Flags only redis-benchmark has: seeing one in the default mode earns a hint at `mini-kv-benchmark redis`. */
 const REDIS_BENCHMARK_FLAGS = new Set(['-n', '-t', '-q', '-r', '-d', '-k', '-l', '-I', '-e', '-x', '-s', '-u', '-3', '--user', '--dbnum', '--precision', '--cluster', '--enable-tracking']);
+/** This mode's options that take a value: the word after one is a value (`--rate -3`), never a flag. */
+const VALUE_OPTIONS = new Set(['-h', '--host', '-p', '--port', '-a', '--password', '-c', '--connections', '-P', '--pipeline', '--rate', '--duration', '--keyspace', '--value-size', '--mix', '--protocol', '--suite', '--compare', '--label', '--compare-label', '--compare-password', '--threads', '--timeout', '--seed', '--json', '--csv', '--svg']);
 
 /**
  * The one-line hint for a redis-benchmark command line given to the default
  * mode, or null when `argv` shows none of redis-benchmark's own flags.
  */
 export function redisHint(argv: string[]): string | null {
-  const seen = argv.filter((a) => REDIS_BENCHMARK_FLAGS.has(a));
+  const seen = argv.filter((a, i) => REDIS_BENCHMARK_FLAGS.has(a) && !(i > 0 && VALUE_OPTIONS.has(argv[i - 1])));
   if (seen.length === 0) return null;
   const quoted = argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
   const flags = [...new Set(seen)].join(' ');
