@@ -124,6 +124,8 @@ export function runCompatTest(spec: CompatTestSpec, onProgress?: (p: CompatProgr
   let issued = 0;
   let finished = 0;
   let connected = 0;
+  /** -k 0: clients opened after the start that have not written yet. */
+  let reconnecting = 0;
   let startMs = 0;
   let running = false;
   let done = false;
@@ -205,12 +207,17 @@ export function runCompatTest(spec: CompatTestSpec, onProgress?: (p: CompatProgr
       else {
         clients.delete(c);
         c.socket.destroy();
-        openClient();
+        // A new connection only while there are requests left for it (counting those that reconnecting clients will issue).
+        if (issued + reconnecting * spec.pipeline < spec.requests) {
+          reconnecting++;
+          openClient();
+        }
       }
     };
 
     const onReady = (c: Client): void => {
       if (running) {
+        reconnecting--;
         writeBatch(c); // a reconnected client (-k 0)
         return;
       }
