@@ -345,10 +345,16 @@ export async function redisMain(argv: string[], io: Io, version: string, assertL
   };
   if (opts.csv) io.stdout.write(`${CSV_HEADER}\n`);
   for (const test of tests) {
+    let prevFinished = 0;
+    let prevElapsedMs = 0;
     const progress = (p: CompatProgress): void => {
+      // showThroughput(): the rate since the last redraw, then the rate and mean latency since the start.
+      const instant = (p.finished - prevFinished) / Math.max((p.elapsedMs - prevElapsedMs) / 1000, 1e-9);
+      prevFinished = p.finished;
+      prevElapsedMs = p.elapsedMs;
       const text = p.phase === 'connecting'
         ? `${test.title}: connecting ${p.connected}/${p.clients}`
-        : `${test.title}: rps=${(p.finished / Math.max(p.elapsedMs / 1000, 1e-9)).toFixed(1)} (overall: ${(p.finished / Math.max(p.elapsedMs / 1000, 1e-9)).toFixed(1)}) avg_msec=${p.intervalCount > 0 ? (p.intervalLatencyUs / p.intervalCount / 1000).toFixed(3) : '-nan'} (overall: ${p.finished > 0 ? (p.totalLatencyUs / p.finished / 1000).toFixed(3) : '-nan'})`;
+        : `${test.title}: rps=${instant.toFixed(1)} (overall: ${(p.finished / Math.max(p.elapsedMs / 1000, 1e-9)).toFixed(1)}) avg_msec=${p.intervalCount > 0 ? (p.intervalLatencyUs / p.intervalCount / 1000).toFixed(3) : '-nan'} (overall: ${p.finished > 0 ? (p.totalLatencyUs / p.finished / 1000).toFixed(3) : '-nan'})`;
       clearLine();
       io.stdout.write(`${text}\r`);
       lastPrinted = text.length;
