@@ -274,11 +274,16 @@ const VALUE_OPTIONS = new Set(['-h', '--host', '-p', '--port', '-a', '--password
  * mode, or null when `argv` shows none of redis-benchmark's own flags.
  */
 export function redisHint(argv: string[]): string | null {
-  const seen = argv.filter((a, i) => REDIS_BENCHMARK_FLAGS.has(a) && !(i > 0 && VALUE_OPTIONS.has(argv[i - 1])));
-  if (seen.length === 0) return null;
+  const isValue = (i: number): boolean => i > 0 && VALUE_OPTIONS.has(argv[i - 1]);
+  const seen = argv.filter((a, i) => REDIS_BENCHMARK_FLAGS.has(a) && !isValue(i));
+  // A word that is neither a flag nor a flag's value starts a command line, as redis-benchmark takes one.
+  const command = argv.findIndex((a, i) => !a.startsWith('-') && !isValue(i) && !(i > 0 && REDIS_BENCHMARK_FLAGS.has(argv[i - 1])));
+  if (seen.length === 0 && command < 0) return null;
   const quoted = argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
-  const flags = [...new Set(seen)].join(' ');
-  return `hint: ${flags} ${seen.length > 1 ? 'are' : 'is'} redis-benchmark's; for its tests, closed loop and output run: mini-kv-benchmark redis ${quoted}`;
+  const what = seen.length === 0
+    ? `a command after the options ('${argv[command]}') is redis-benchmark's`
+    : `${[...new Set(seen)].join(' ')} ${seen.length > 1 ? 'are' : 'is'} redis-benchmark's`;
+  return `hint: ${what}; for its tests, closed loop and output run: mini-kv-benchmark redis ${quoted}`;
 }
 
 /** Runs the CLI; returns the exit status. */

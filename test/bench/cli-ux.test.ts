@@ -32,7 +32,7 @@ test('cli ux - the progress display says "connecting N/M" while connections open
   assert.ok(connecting >= 0, res.stderr);
   const running = lines.findIndex((l) => / s \| \d+ replies \| \d+ replies\/s$/.test(l));
   assert.ok(running > connecting, 'the run is shown after the connecting phase');
-  // The probe before the header plus the run's three connections, each with a slow first PING: the phase lasted.
+  // The row's three connections each wait 400 ms for their first PONG: the bar redraws (every 250 ms) while they do.
   assert.ok(lines.filter((l) => l.includes('| connecting ')).length >= 2, res.stderr);
   assert.match(res.stdout, /^# mini-kv-benchmark /);
 });
@@ -99,4 +99,14 @@ test('cli ux - redis-benchmark flags in the default mode get a hint at the redis
   assert.equal(redisHint(['-q', 'set', 'a b']), "hint: -q is redis-benchmark's; for its tests, closed loop and output run: mini-kv-benchmark redis -q set 'a b'");
   assert.equal(redisHint(['--frobnicate', '-c', '5']), null, 'flags both tools share are no hint');
   assert.equal(redisHint(['--rate', '-3', '--seed', '-n']), null, 'values of this mode\'s options are no hint');
+  assert.equal(redisHint(['-p', '7000', 'incr', 'counter']), "hint: a command after the options ('incr') is redis-benchmark's; for its tests, closed loop and output run: mini-kv-benchmark redis -p 7000 incr counter");
+  const cmd = await runCli(['-p', '7000', 'incr', 'counter']);
+  assert.equal(cmd.stdout, '');
+  assert.equal(cmd.stderr, [
+    "mini-kv-benchmark: Unexpected argument 'incr'. This command does not take positional arguments",
+    "hint: a command after the options ('incr') is redis-benchmark's; for its tests, closed loop and output run: mini-kv-benchmark redis -p 7000 incr counter",
+    '(see mini-kv-benchmark --help)',
+    '',
+  ].join('\n'));
+  assert.equal(cmd.code, 2);
 });
