@@ -1,12 +1,18 @@
 /**
  * mini-kv-benchmark's command line: parses flags (node:util parseArgs, with
  * redis-benchmark's short names, so -h is the host and help is --help),
- * checks the open-file limit and the target, runs the rows with a progress
- * bar, and prints and writes the reports.
+ * checks the open-file limit and the target, reaches every server once
+ * before printing anything, runs the rows with a progress display
+ * ("connecting N/M" while a row's connections open, then the time bar), and
+ * prints and writes the reports. `mini-kv-benchmark redis ...` hands the
+ * rest of the command line to the redis-benchmark compatible mode
+ * (redis-compat.ts).
  *
- * Usage errors print a message and exit with status 2; a server that cannot
- * be reached, or a run whose every row had to be skipped, exits with status
- * 1. Everything else is in the report.
+ * Usage errors print a message (with a hint at the redis mode when the
+ * command line looks like redis-benchmark's) and exit with status 2; a
+ * server that cannot be reached, or a run whose every row had to be skipped,
+ * exits with status 1, and a failed start prints nothing on standard output.
+ * Everything else is in the report.
  */
 import { parseArgs } from 'node:util';
 import { lookup } from 'node:dns/promises';
