@@ -161,6 +161,7 @@ async function runInProcess(job: GeneratorJob, onProgress?: ProgressFn, onConnec
   const connectTicker = onConnecting ? setInterval(connecting, PROGRESS_MS) : null;
   const ready = await gen.connect();
   if (connectTicker) clearInterval(connectTicker);
+  connecting(); // the final count, so the display ends at N/N
   if (ready.connected === 0) {
     gen.close();
     throw new BenchConnectError(`cannot connect to ${job.host}:${job.port}: ${ready.firstError ?? 'unknown error'}`);

@@ -153,3 +153,14 @@ test('live - the CLI rejects bad flags and non-loopback hosts with status 2', as
   assert.equal(remote.code, 2);
   assert.match(remote.stderr, /only loopback targets/);
 });
+
+test('live - connecting progress starts at 0/N and ends at N/N, on this thread and across workers', async () => {
+  for (const threads of [0, 2]) {
+    const calls: Array<[number, number, number]> = [];
+    const r = await runRow(target(fake.port), row(5, 20, { durationS: 0.2 }), opts(threads), undefined, (connected, failed, total) => calls.push([connected, failed, total]));
+    assert.equal(r.replies, 20, String(threads));
+    assert.deepEqual(calls[0], [0, 0, 5], String(threads));
+    assert.deepEqual(calls[calls.length - 1], [5, 0, 5], String(threads));
+    for (let i = 1; i < calls.length; i++) assert.ok(calls[i][0] >= calls[i - 1][0], 'the count only grows');
+  }
+});
