@@ -10,6 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { startTestServer, type TestServer } from '../helpers.js';
 import { startFakeServer, type FakeServer } from './fake-server.js';
 import { closedPort, runCli } from './run-cli.js';
@@ -38,6 +39,15 @@ function redisBenchmark(): string | null {
   }
 }
 const NO_REDIS_BENCHMARK = 'redis-benchmark is not installed (apt-get install redis-tools)';
+
+/**
+ * redis-benchmark 7.0.15's own output against a mini-kv server, recorded with
+ * `redis-benchmark -p P -t set,get,incr,mset -n 200 -c 3 -q` (and `--csv`), and
+ * `-t set,get -n 300 -c 3` for the detailed form; carriage returns and all.
+ */
+function fixture(name: string): string {
+  return readFileSync(new URL(`../../../test/bench/fixtures/redis-benchmark-7.0.15-${name}.txt`, import.meta.url), 'utf8');
+}
 
 const QUIET_LINE = /^(.+): \d+\.\d{2} requests per second, p50=\d+\.\d{3} msec$/;
 const CSV_ROW = /^"([^"]+)","\d+\.\d{2}"(?:,"\d+\.\d{3}"){6}$/;
@@ -222,6 +232,17 @@ test('redis mode - errors print alone on standard error, before any output', asy
   const help = await runCli(['redis', '--help']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /^mini-kv-benchmark redis: redis-benchmark 7\.0's flags/);
+});
+
+test('redis mode - -q, --csv and the detailed form have the shape of redis-benchmark 7.0.15\'s recorded output', async () => {
+  const norm = (out: string): string[] => out.split('\n').map(finalText).map((l) => shape(l.trim()));
+  const q = await runCli(['redis', '-p', String(srv.port), '-t', 'set,get,incr,mset', '-n', '200', '-c', '3', '-q']);
+  assert.deepEqual(norm(q.stdout), norm(fixture('q')));
+  const csv = await runCli(['redis', '-p', String(srv.port), '-t', 'set,get,incr,mset', '-n', '200', '-c', '3', '--csv']);
+  assert.deepEqual(norm(csv.stdout), norm(fixture('csv')));
+  const detailed = await runCli(['redis', '-p', String(srv.port), '-t', 'set,get', '-n', '300', '-c', '3']);
+  const squeeze = (lines: string[]): string[] => lines.map((l) => l.trim().replace(/ {2,}/g, ' '));
+  assert.deepEqual(squeeze(skeleton(detailed.stdout)), squeeze(skeleton(fixture('detailed'))));
 });
 
 test('redis mode - -q and --csv have redis-benchmark\'s shape against the same server', async (t) => {
