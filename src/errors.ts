@@ -49,6 +49,20 @@ export const MAX_CLIENTS = 'max number of clients reached';
 export const DENIED_PROTECTED_MODE = 'DENIED mini-kv is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to mini-kv you may adopt one of the following solutions: 1) Just disable protected mode sending the command \'CONFIG SET protected-mode no\' from the loopback interface by connecting to mini-kv from the same host the server is running, however MAKE SURE mini-kv is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the mini-kv configuration file, and setting the protected mode option to \'no\', and then restarting the server. 3) If you started the server manually just for testing, restart it with the \'--protected-mode no\' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.';
 /** SHUTDOWN ABORT with no shutdown under way (server.c shutdownCommand). */
 export const NO_SHUTDOWN_IN_PROGRESS = 'No shutdown in progress.';
+/**
+ * SHUTDOWN SAVE: Redis 7.0 answers `Errors trying to SHUTDOWN. Check logs.`
+ * when the final save fails and keeps running; mini-kv has nothing to save
+ * with, so it gives the same start and the reason in place of the logs.
+ */
+export const SHUTDOWN_SAVE_NOT_SUPPORTED = 'Errors trying to SHUTDOWN: SAVE is not supported yet, mini-kv keeps no data on disk. Use SHUTDOWN or SHUTDOWN NOSAVE.';
+
+/**
+ * `'appendonly yes' is not supported yet: <why>`: an option value mini-kv
+ * cannot honour, refused at start-up and by CONFIG SET rather than ignored.
+ */
+export function notSupportedYet(what: string, why: string): string {
+  return sanitize(`'${what}' is not supported yet: ${why}`);
+}
 
 // Connection and server commands (networking.c, acl.c, server.c, db.c, config.c).
 export const AUTH_NO_PASSWORD = 'AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?';
@@ -168,5 +182,25 @@ export class ListenError extends MiniKvError {
   constructor(message: string) {
     super('ERR_MINIKV_LISTEN', message);
     this.name = 'ListenError';
+  }
+}
+
+/**
+ * A bad line of the config file or the command line, or a check made once
+ * all were read: `reason` is Redis's wording (the last line of its FATAL
+ * CONFIG FILE ERROR block), `where` names the file and line (or the
+ * command-line option) and `text` is the line, both null for a check that
+ * concerns no single line.
+ */
+export class ConfigFileError extends ConfigError {
+  readonly reason: string;
+  readonly where: string | null;
+  readonly text: string | null;
+  constructor(reason: string, where: string | null = null, text: string | null = null) {
+    super(where === null ? reason : `${where}: '${text}': ${reason}`);
+    this.name = 'ConfigFileError';
+    this.reason = reason;
+    this.where = where;
+    this.text = text;
   }
 }

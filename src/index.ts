@@ -32,7 +32,13 @@ export interface StartServerOptions {
   host?: string;
   /** Start with the clock frozen at this time (a Date, epoch ms, or true for now). */
   frozenClock?: Date | number | boolean;
-  /** Log lines (ready, shutdown) go here; silent by default. */
+  /**
+   * Receives each log line the server writes (the ready line, start-up
+   * warnings, clients closed by a limit), formatted as Redis does
+   * (`pid:M dd Mon yyyy hh:mm:ss.mmm * message`, no newline) and filtered by
+   * `loglevel`. Silent by default. With `logfile` set, lines go to that file
+   * instead.
+   */
   log?: (line: string) => void;
   /** Any other redis.conf option, e.g. requirepass, databases, hz, 'inline-replies'. */
   [option: string]: unknown;
@@ -262,6 +268,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Emb
       }
       config[key] = value;
     }
+  }
+  // Detaching is the binary's business (main.ts); an embedded server lives in its host process.
+  if (String(config.daemonize).toLowerCase() === 'yes' || config.daemonize === true) {
+    throw new ConfigError("'daemonize yes' is for the mini-kv-server binary only: an embedded server runs inside its host process");
   }
   const server = new MiniKvServer({ config, clock, log });
   await server.listen();

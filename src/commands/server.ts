@@ -10,7 +10,7 @@
  */
 import {
   DB_INDEX_OUT_OF_RANGE, INVALID_ARGS_SPECIFIED, INVALID_COMMAND_SPECIFIED, INVALID_FIRST_DB_INDEX,
-  INVALID_NUMBER_OF_ARGS, INVALID_SECOND_DB_INDEX, NO_KEY_ARGUMENTS, NO_SHUTDOWN_IN_PROGRESS, SYNTAX_ERR,
+  INVALID_NUMBER_OF_ARGS, INVALID_SECOND_DB_INDEX, NO_KEY_ARGUMENTS, NO_SHUTDOWN_IN_PROGRESS, SHUTDOWN_SAVE_NOT_SUPPORTED, SYNTAX_ERR,
 } from '../errors.js';
 import { globMatch } from '../keyspace/glob.js';
 import type { Arg } from '../protocol/resp-parser.js';
@@ -95,9 +95,12 @@ function timeCommand(ctx: CommandContext): void {
  *
  * Parsed as Redis's shutdownCommand: any other word, ABORT with another
  * flag, or NOSAVE with SAVE is a syntax error. mini-kv keeps no data on
- * disk, so SAVE and NOSAVE mean the same, and there are no replicas to wait
- * for, so NOW and FORCE change nothing and a shutdown is never in progress
- * for ABORT to cancel. The server stops accepting, sends the replies already
+ * disk: SAVE cannot be honoured, so it gets the error Redis gives when the
+ * final save fails (the server keeps running), with the reason; plain
+ * SHUTDOWN saves nothing because no save schedule is in force (CONFIG GET
+ * save answers ""), as in Redis with `save ""`. There are no replicas to
+ * wait for, so NOW and FORCE change nothing and a shutdown is never in
+ * progress for ABORT to cancel. The server stops accepting, sends the replies already
  * made, and closes every connection; the caller gets no reply, as in Redis.
  * The binary then exits 0; an embedded server just closes.
  */
@@ -123,6 +126,10 @@ function shutdownCommand(ctx: CommandContext, argv: Arg[]): void {
   }
   if (abort) {
     ctx.reply.error(NO_SHUTDOWN_IN_PROGRESS);
+    return;
+  }
+  if (save) {
+    ctx.reply.error(SHUTDOWN_SAVE_NOT_SUPPORTED);
     return;
   }
   ctx.client.closeAfterReply = true;

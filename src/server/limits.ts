@@ -10,6 +10,7 @@
  */
 import { DEFAULT_LIMITS, type ParserLimits } from '../protocol/limits.js';
 import { parseMemory as memory, type Config } from './config.js';
+import type { Logger } from './log.js';
 
 /** How often the ticker looks at every client; `timeout` is in whole seconds, so a second is fine enough. */
 export const CRON_INTERVAL_MS = 1000;
@@ -104,7 +105,7 @@ export class ClientLimits {
     private readonly config: Config,
     private readonly clients: () => Iterable<LimitedClient>,
     private readonly now: () => number,
-    private readonly log: (line: string) => void,
+    private readonly logger: Logger,
   ) {
     this.refresh();
   }
@@ -150,7 +151,7 @@ export class ClientLimits {
         c.idleBytes = read;
         c.idleSince = now;
       } else if (timeout > 0 && now - c.idleSince > timeout) {
-        this.log(`Closing idle client id=${c.id} addr=${c.addr}`);
+        this.logger.verbose(`Closing idle client id=${c.id} addr=${c.addr}`);
         c.kill();
         continue;
       }
@@ -160,7 +161,7 @@ export class ClientLimits {
 
   /** client-query-buffer-limit passed: closed at once without a reply, as Redis's readQueryFromClient does. */
   queryBufferExceeded(c: LimitedClient, used: number): void {
-    this.log(`Closing client that reached max query buffer length: id=${c.id} addr=${c.addr} qbuf=${used}`);
+    this.logger.warning(`Closing client that reached max query buffer length: id=${c.id} addr=${c.addr} qbuf=${used}`);
     c.kill();
   }
 
@@ -182,7 +183,7 @@ export class ClientLimits {
       c.outputSoftSince = 0;
     }
     if (!over) return false;
-    this.log(`Client id=${c.id} addr=${c.addr} closed for overcoming of output buffer limits.`);
+    this.logger.warning(`Client id=${c.id} addr=${c.addr} closed for overcoming of output buffer limits.`);
     c.kill();
     return true;
   }

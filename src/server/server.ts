@@ -3,9 +3,12 @@
  * owns everything they share (config, databases, clock, command table,
  * statistics, active expiry). `listen()` and `close()` are its whole life.
  * It is used by the mini-kv-server binary and by the embedding API alike, so
- * it never touches process-wide state (signals, exit, stdout) itself.
+ * it never touches process-wide state (signals, exit, stdout, the working
+ * directory) itself: paths from options are resolved against `dir`, and
+ * log lines go to `logfile` or to the `log` function it is given.
  */
 import { randomBytes } from 'node:crypto';
+import { unlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
 import { ALL_COMMANDS } from '../commands/index.js';
@@ -17,6 +20,7 @@ import type { Database } from '../keyspace/keyspace.js';
 import { ArenaDatabase } from '../keyspace/arena-store.js';
 import { ReplyWriter } from '../protocol/reply-writer.js';
 import { Config } from './config.js';
+import { fileSink, Logger } from './log.js';
 import { adoptForSharedReads } from './shared-reads.js';
 import { Connection } from './connection.js';
 import { ClientLimits, protectedModeDenies } from './limits.js';
@@ -29,9 +33,16 @@ export { MINIKV_VERSION, VERSION };
 export interface ServerOptions {
   /** Any redis.conf option by name, e.g. { port: 0, bind: '127.0.0.1', hz: 50 }. */
   config?: Record<string, string | number | boolean>;
+  /** A Config already loaded (the binary's, from its file and command line); `config` is then not read. */
+  loadedConfig?: Config;
   /** A clock to use (the embedding API's controllable clock). */
   clock?: Clock;
-  /** Where log lines go; nothing is logged when absent. */
+  /**
+   * Where log lines go when `logfile` is empty: each line in Redis's format
+   * (`pid:M dd Mon yyyy hh:mm:ss.mmm * message`, no newline), only those
+   * `loglevel` lets through. Nothing is logged when absent. With `logfile`
+   * set, lines are appended to that file instead.
+   */
   log?: (line: string) => void;
   /** The config file the options came from, for INFO's config_file. */
   configFile?: string;
@@ -81,19 +92,26 @@ export class MiniKvServer implements ServerState {
   private readonly writer = new ReplyWriter();
   private nextClientId = 1;
   private closing: Promise<void> | null = null;
-  private readonly log: (line: string) => void;
+  /** The server's logger (log.ts): level from `loglevel`, lines to `logfile` or the `log` option. */
+  readonly logger: Logger;
+  /** The pidfile written at listen, removed at close ('' when none). */
+  private pidfileWritten = '';
   private readonly onShutdown: () => void;
   private readonly streamReads: boolean;
 
   constructor(options: ServerOptions = {}) {
-    this.config = new Config(options.config ?? {});
+    this.config = options.loadedConfig ?? new Config(options.config ?? {});
+    const loaded = this.config.checkLoaded();
+    if (loaded !== null) throw new ConfigError(loaded);
     this.clock = options.clock ?? new Clock();
     this.table = commandTable();
-    this.log = options.log ?? (() => {});
+    const logfile = this.config.get('logfile');
+    const sink = logfile !== '' ? fileSink(this.config.resolvePath(logfile)) : options.log ?? (() => {});
+    this.logger = new Logger(sink, () => this.config.get('loglevel'));
     this.configFile = options.configFile ?? '';
     this.onShutdown = options.onShutdown ?? (() => {});
     this.streamReads = options.streamReads === true;
-    this.limits = new ClientLimits(this.config, () => this.connections, () => this.clock.now(), this.log);
+    this.limits = new ClientLimits(this.config, () => this.connections, () => this.clock.now(), this.logger);
     const n = this.config.getInt('databases');
     this.dbs = [];
     for (let i = 0; i < n; i++) this.dbs.push(new ArenaDatabase(i, { onLazyExpire: () => this.noteExpired(1) }));
@@ -122,6 +140,7 @@ export class MiniKvServer implements ServerState {
   async listen(): Promise<void> {
     const words = this.config.get('bind').split(' ').filter((w) => w !== '');
     if (words.length === 0) throw new ConfigError('bind needs at least one address');
+    for (const w of this.config.startupWarnings()) this.logger.warning(w);
     const port = await this.listenAll(words, this.config.getInt('port'), undefined);
     this.port = port;
     // CONFIG GET port and INFO tell the port actually taken after --port 0.
@@ -131,7 +150,27 @@ export class MiniKvServer implements ServerState {
     if (tlsPort !== 0) this.tlsPort = await this.listenAll(words, tlsPort, tlsServerOptions(this.config));
     this.activeExpire.start(this.config.getInt('hz'));
     this.limits.start();
-    this.log(`mini-kv ${MINIKV_VERSION} (Redis ${VERSION} compatible) ready to accept connections on ${this.addresses.map((a) => (a.includes(':') ? `[${a}]` : a) + ':' + port).join(', ')} (pid ${process.pid})`);
+    this.writePidfile();
+    // Scripts and tests find the port in this line: its tail stays `:PORT (pid N)`.
+    const at = (p: number): string => this.addresses.map((a) => (a.includes(':') ? `[${a}]` : a) + ':' + p).join(', ');
+    if (this.tlsPort !== 0) this.logger.notice(`Ready to accept connections tls on ${at(this.tlsPort)}`);
+    this.logger.notice(`Ready to accept connections tcp on ${at(port)} (pid ${process.pid})`);
+  }
+
+  /**
+   * Writes `pidfile` (resolved against `dir`) with this process's pid, as
+   * Redis's createPidFile; a failure is a warning, not a reason to stop.
+   */
+  private writePidfile(): void {
+    const pidfile = this.config.get('pidfile');
+    if (pidfile === '') return;
+    const file = this.config.resolvePath(pidfile);
+    try {
+      writeFileSync(file, `${process.pid}\n`);
+      this.pidfileWritten = file;
+    } catch (e) {
+      this.logger.warning(`Failed to write PID file: ${(e as Error).message}`);
+    }
   }
 
   /** Listens on each bind word at `port` (plain TCP, or TLS with options); returns the port taken. */
@@ -170,7 +209,7 @@ export class MiniKvServer implements ServerState {
         });
       if (tlsOptions !== undefined) server.on('tlsClientError', (_err, socket) => socket.destroy());
       server.once('error', reject);
-      server.listen({ host, port, exclusive: true, backlog: 511 }, () => {
+      server.listen({ host, port, exclusive: true, backlog: this.config.getInt('tcp-backlog') }, () => {
         server.off('error', reject);
         resolve(server);
       });
@@ -193,7 +232,7 @@ export class MiniKvServer implements ServerState {
     }
     if (protectedModeDenies(this.config, socket.remoteAddress)) {
       this.stats.rejectedConnections++;
-      this.log(`Denied a connection from ${socket.remoteAddress ?? '?'}: protected mode is on and no password is set`);
+      this.logger.verbose(`Denied a connection from ${socket.remoteAddress ?? '?'}: protected mode is on and no password is set`);
       socket.end(`-${DENIED_PROTECTED_MODE}\r\n`);
       socket.on('error', () => {});
       return;
@@ -240,6 +279,14 @@ export class MiniKvServer implements ServerState {
       await Promise.all(closed);
       clearTimeout(deadline);
       for (const socket of [...this.sockets]) socket.destroy();
+      if (this.pidfileWritten !== '') {
+        try {
+          unlinkSync(this.pidfileWritten);
+        } catch {
+          // Already gone: nothing to remove.
+        }
+        this.pidfileWritten = '';
+      }
     })();
     return this.closing;
   }

@@ -68,7 +68,8 @@ describe('SHUTDOWN command', () => {
     c.destroy();
   });
 
-  for (const args of [[], ['NOSAVE'], ['SAVE'], ['NOW'], ['FORCE'], ['NOSAVE', 'NOW', 'FORCE']]) {
+  // SHUTDOWN SAVE is refused (nothing can be saved): test/server/config-runtime.test.ts.
+  for (const args of [[], ['NOSAVE'], ['NOW'], ['FORCE'], ['NOSAVE', 'NOW', 'FORCE']]) {
     test(`SHUTDOWN ${args.join(' ')} - an embedded server answers what came before, closes every connection and stops listening; the process lives on`, async () => {
       const s = await startTestServer();
       servers.push(s);
