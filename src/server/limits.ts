@@ -7,6 +7,11 @@
  *
  * No timer per connection: one interval per server walks the clients every
  * CRON_INTERVAL_MS, as undici does for its timeouts.
+ *
+ * Each client it closes is logged at Redis's level for the same event: an
+ * idle client at verbose (clientsCronHandleTimeout), a client over the query
+ * or output buffer limit at warning (readQueryFromClient,
+ * closeClientOnOutputBufferLimitReached).
  */
 import { DEFAULT_LIMITS, type ParserLimits } from '../protocol/limits.js';
 import { parseMemory as memory, type Config } from './config.js';

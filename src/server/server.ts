@@ -182,6 +182,7 @@ export class MiniKvServer implements ServerState {
       try {
         const server = await this.listenOne(address, port, tlsOptions);
         port = (server.address() as net.AddressInfo).port;
+        this.logger.debug(`Listening on ${tlsOptions === undefined ? 'tcp' : 'tls'} ${address.includes(':') ? `[${address}]` : address}:${port} (backlog ${this.config.getInt('tcp-backlog')})`);
         this.servers.push(server);
         if (tlsOptions === undefined) this.addresses.push(address);
       } catch (e) {
@@ -222,6 +223,8 @@ export class MiniKvServer implements ServerState {
       return;
     }
     this.stats.totalConnectionsReceived++;
+    // Redis's acceptTcpHandler logs every accepted client at verbose.
+    if (this.logger.enabled('verbose')) this.logger.verbose(`Accepted ${socket.remoteAddress}:${socket.remotePort}`);
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
     if (this.clients.size >= this.config.getInt('maxclients')) {
