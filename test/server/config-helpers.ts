@@ -44,6 +44,13 @@ export interface Started {
   stderr: () => string;
 }
 
+/** Spawns the server with its output ignored (for logfile tests); killed by killChildren(). */
+export function spawnBinary(args: string[], opts: { cwd?: string } = {}): ChildProcess {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: 'ignore', cwd: opts.cwd });
+  children.add(child);
+  return child;
+}
+
 /** Spawns the server and resolves at its ready line on stdout (rejects if it exits first). */
 export function startBinary(args: string[], opts: { cwd?: string } = {}): Promise<Started> {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: opts.cwd });
