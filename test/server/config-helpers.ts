@@ -44,6 +44,15 @@ export interface Started {
   stderr: () => string;
 }
 
+/** Spawns the server with stdout captured (stderr ignored); killed by killChildren(). */
+export function spawnWithStdout(args: string[]): { child: ChildProcess; out: () => string } {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+  children.add(child);
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  return { child, out: () => out };
+}
+
 /** Spawns the server with its output ignored (for logfile tests); killed by killChildren(). */
 export function spawnBinary(args: string[], opts: { cwd?: string } = {}): ChildProcess {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: 'ignore', cwd: opts.cwd });
