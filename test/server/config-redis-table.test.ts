@@ -7,7 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -41,6 +42,17 @@ describe('Redis option table', () => {
     assert.equal(isRedisDefault('int', '0100', '100'), true);
     assert.equal(isRedisDefault('int', '100x', '100'), false);
     assert.equal(isRedisDefault('string', '0  200 800', '0 200 800'), true);
+  });
+
+  test('docs/configuration.md lists every option of both tables, the Redis ones with their default', () => {
+    const doc = readFileSync(fileURLToPath(new URL('../../../docs/configuration.md', import.meta.url)), 'utf8');
+    for (const o of OPTIONS) assert.ok(doc.includes('`' + o.name + '`'), o.name);
+    const listed = doc.slice(doc.indexOf('## Redis options mini-kv does not implement')).split('\n').filter((l) => /^[a-z]/.test(l) && /\s{2,}/.test(l));
+    assert.deepEqual(listed.map((l) => l.split(/\s+/)[0]), REDIS_ONLY_OPTIONS.map(([n]) => n));
+    for (const [i, [, , def]] of REDIS_ONLY_OPTIONS.entries()) {
+      const shown = listed[i]!.replace(/^\S+\s+/, '');
+      assert.equal(shown === '""' ? '' : shown.replace(/^"(.*)"$/, '$1'), def, listed[i]);
+    }
   });
 
   test('Every option of a live redis-server 7.0.15 is mini-kv\'s own or in the table with its live default', async (t) => {
