@@ -12,6 +12,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, unlinkSync } from 'node:fs';
+import path from 'node:path';
 import { ConfigError, ConfigFileError, MiniKvError } from '../errors.js';
 import { DEFAULT_DAEMON_PIDFILE, fatalConfigReport, loadServerConfig, parseServerArgs, type Config } from './config.js';
 import { formatLogLine } from './log.js';
@@ -45,9 +46,10 @@ export async function main(argv: readonly string[]): Promise<void> {
   if (config.getBool('daemonize') && !daemonChild) return daemonize(argv);
   // Redis writes /var/run/redis.pid when daemonized without a pidfile.
   if (config.getBool('daemonize') && config.get('pidfile') === '') config.setStartup('pidfile', DEFAULT_DAEMON_PIDFILE);
+  // The config file as named from where the binary started, before changing into `dir`.
+  const configFile = argv.length > 0 && !argv[0]!.startsWith('--') ? path.resolve(argv[0]!) : '';
   // As Redis, the process works from `dir` (checked to be a directory when read).
   process.chdir(config.get('dir'));
-  const configFile = argv.length > 0 && !argv[0]!.startsWith('--') ? config.resolvePath(argv[0]!) : '';
   if (daemonChild) {
     // Redis ignores SIGHUP; a detached server has no terminal to hang up.
     process.on('SIGHUP', () => {});

@@ -98,17 +98,22 @@ describe('pidfile, dir, logfile', () => {
     assert.equal(existsSync(pidfile), false);
   });
 
-  test('dir - the binary changes into it: CONFIG GET dir is absolute, and relative logfile and pidfile land in it', async () => {
+  test('dir - the binary changes into it: CONFIG GET dir is absolute, relative logfile and pidfile land in it, the config file keeps its path', async () => {
     const work = join(dir, 'work');
     mkdirSync(work);
     // A relative dir is taken from where the binary was started.
-    const child = spawnBinary(['--port', '0', '--dir', 'work', '--logfile', 'server.log', '--pidfile', 'server.pid'], { cwd: dir });
+    writeFileSync(join(dir, 'work.conf'), 'port 0\n');
+    const child = spawnBinary(['work.conf', '--dir', 'work', '--logfile', 'server.log', '--pidfile', 'server.pid'], { cwd: dir });
     assert.ok(await until(() => existsSync(join(work, 'server.pid'))));
     const pid = Number(readFileSync(join(work, 'server.pid'), 'utf8'));
     assert.equal(pid, child.pid);
     const log = logEntries(readFileSync(join(work, 'server.log'), 'utf8'));
     const port = Number(/:(\d+) \(pid/.exec(log.at(-1)!.message)![1]);
     assert.equal(await call(port, 'CONFIG', 'GET', 'dir'), '*2\r\n' + bulk('dir') + bulk(work));
+    // The config file keeps the name it had where the binary started.
+    const want = `\r\nconfig_file:${join(dir, 'work.conf')}\r\n`;
+    const info = (await rawExchange(port, resp('INFO', 'server'), { expect: want, timeoutMs: 1000 })).data;
+    assert.ok(info.includes(want), info);
     child.kill('SIGTERM');
     assert.equal((await exited(child)).code, 0);
     assert.equal(existsSync(join(work, 'server.pid')), false);
