@@ -222,8 +222,8 @@ function shown(value: string): string {
   return value === '' ? '""' : value;
 }
 
-/** Errno codes as Redis's strerror texts, for dir and logfile errors. */
-function strerror(e: unknown): string {
+/** Errno codes as Redis's strerror texts, for dir, logfile and pidfile errors. */
+export function strerror(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return 'No such file or directory';
   if (code === 'ENOTDIR') return 'Not a directory';

@@ -69,11 +69,6 @@ export class Logger {
     private readonly role = 'M',
   ) {}
 
-  /** A logger that drops everything. */
-  static silent(): Logger {
-    return new Logger(() => {}, () => 'nothing');
-  }
-
   enabled(level: LogLevel): boolean {
     return levelEnabled(level, this.loglevel());
   }

@@ -19,7 +19,7 @@ import { ActiveExpire } from '../keyspace/expiry.js';
 import type { Database } from '../keyspace/keyspace.js';
 import { ArenaDatabase } from '../keyspace/arena-store.js';
 import { ReplyWriter } from '../protocol/reply-writer.js';
-import { Config } from './config.js';
+import { Config, strerror } from './config.js';
 import { fileSink, Logger } from './log.js';
 import { adoptForSharedReads } from './shared-reads.js';
 import { Connection } from './connection.js';
@@ -169,7 +169,7 @@ export class MiniKvServer implements ServerState {
       writeFileSync(file, `${process.pid}\n`);
       this.pidfileWritten = file;
     } catch (e) {
-      this.logger.warning(`Failed to write PID file: ${(e as Error).message}`);
+      this.logger.warning(`Failed to write PID file: ${strerror(e)}`);
     }
   }
 

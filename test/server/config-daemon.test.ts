@@ -98,6 +98,14 @@ describe('pidfile, dir, logfile', () => {
     assert.equal(existsSync(pidfile), false);
   });
 
+  test('pidfile - one that cannot be written is a warning, and the server starts anyway (Redis\'s createPidFile)', async () => {
+    const s = await startBinary(['--port', '0', '--pidfile', join(dir, 'no-such-dir', 'x.pid')]);
+    const log = logEntries(s.stdout());
+    assert.deepEqual(log.map((l) => [l.mark, l.message]).slice(1, 2), [['#', 'Failed to write PID file: No such file or directory']]);
+    s.child.kill('SIGTERM');
+    assert.equal((await exited(s.child)).code, 0);
+  });
+
   test('dir - the binary changes into it: CONFIG GET dir is absolute, relative logfile and pidfile land in it, the config file keeps its path', async () => {
     const work = join(dir, 'work');
     mkdirSync(work);
