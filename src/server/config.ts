@@ -325,6 +325,7 @@ export class Config {
     const err = this.apply(name, args);
     if (err === null) return;
     if (err === BAD_DIRECTIVE) throw new ConfigError(`Bad directive or wrong number of arguments: unknown option '${name}'`);
+    // A refusal (errors.ts notSupportedYet) already names the option and value; a bad value gets them prefixed.
     if (spec === undefined || err.includes(' is not supported yet: ')) throw new ConfigError(err);
     throw new ConfigError(`Invalid value for '${spec.name}' (${JSON.stringify(value)}): ${err}`);
   }

@@ -6,81 +6,19 @@
  * exit on SIGTERM.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
 import { rawExchange } from '../helpers.js';
-
-const BIN = fileURLToPath(new URL('../../../bin/mini-kv-server.js', import.meta.url));
-/** A log line in Redis's format: pid, role, date, level mark, message. */
-export const LOG_LINE = /^(\d+):([MC]) (\d\d) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d\d):(\d\d):(\d\d)\.(\d{3}) ([.\-*#]) (.*)$/;
-const READY = /^Ready to accept connections tcp on (.+):(\d+) \(pid (\d+)\)$/;
+import { exited, killChildren, LOG_LINE, READY, runToExit, startBinary } from './config-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mini-kv-main-'));
-const children = new Set<ChildProcess>();
 after(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  killChildren();
   rmSync(dir, { recursive: true, force: true });
 });
-
-interface Started {
-  child: ChildProcess;
-  line: string;
-  port: number;
-  stdout: () => string;
-}
-
-/** Spawns the server and resolves at its ready line (rejects if it exits first). */
-function startBinary(args: string[]): Promise<Started> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let out = '';
-  let err = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ready line; stdout ${out} stderr ${err}`)), 10_000);
-    child.stderr!.on('data', (d) => (err += d));
-    child.stdout!.on('data', (d) => {
-      out += d;
-      for (const line of out.split('\n')) {
-        const m = LOG_LINE.exec(line);
-        if (m === null || !READY.test(m[11]!)) continue;
-        clearTimeout(timer);
-        resolve({ child, line, port: Number(READY.exec(m[11]!)![2]), stdout: () => out });
-        return;
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code}; stdout ${out} stderr ${err}`));
-    });
-  });
-}
-
-/** Runs the binary to its exit; resolves with the exit code and output. */
-function runToExit(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  return new Promise((resolve) => {
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
-  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-}
 
 describe('mini-kv-server - start and stop', () => {
   test('--port 0 logs two lines in Redis\'s format (starting, ready with address and pid); SIGTERM exits 0', async () => {
@@ -129,7 +67,7 @@ describe('mini-kv-server - start and stop', () => {
     writeFileSync(conf, '# mini-kv test configuration\n\nport 7\nbind 127.0.0.1\ninline-replies resp\n  hz 20  \n');
     const s = await startBinary([conf, '--port', '0']);
     assert.notEqual(s.port, 7);
-    assert.match(s.line, new RegExp(` \\* Ready to accept connections tcp on 127\\.0\\.0\\.1:${s.port} \\(pid`));
+    assert.match(s.stdout(), new RegExp(` \\* Ready to accept connections tcp on 127\\.0\\.0\\.1:${s.port} \\(pid`));
     assert.match(s.stdout(), new RegExp(`is starting, pid=\\d+, config file ${conf.replace(/[.]/g, '\\.')}\n`));
     // inline-replies resp comes from the file.
     const r1 = await rawExchange(s.port, 'PING\r\n', { expect: '\r\n' });
