@@ -22,9 +22,10 @@
  * main.ts prints as Redis's FATAL CONFIG FILE ERROR block); at run time the
  * caller gets an error string in Redis's wording.
  */
-import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, ConfigFileError, notSupportedYet } from '../errors.js';
+import { globMatch } from '../keyspace/glob.js';
 import { splitInlineArgs } from '../protocol/inline-parser.js';
 import { parseOutputBufferLimits, type OutputLimit } from './limits.js';
 import { LOGLEVELS } from './log.js';
@@ -105,7 +106,6 @@ const REDIS_ONLY = new Map(REDIS_ONLY_OPTIONS.map(([name, kind, def]) => [name, 
  * (config.c loadServerConfigFromString), each with why mini-kv refuses it.
  */
 const REDIS_DIRECTIVES: Record<string, string> = {
-  include: 'mini-kv reads one config file',
   'rename-command': 'mini-kv cannot rename commands',
   user: 'mini-kv has only the default user (set its password with requirepass)',
   loadmodule: 'mini-kv has no modules',
@@ -434,7 +434,16 @@ export interface ConfigLine {
   text: string;
   /** `Reading the configuration file '/x.conf', at line 2` or `Reading the command line, at option 1`. */
   where: string;
+  /**
+   * Set when the line could not be read (unbalanced quotes, an include that
+   * cannot be opened): the reason, reported when loading reaches the line,
+   * so that an earlier bad line is reported first, as in Redis.
+   */
+  error?: string;
 }
+
+/** How deep includes may nest before a cycle is assumed (Redis has no limit and recurses until it fails). */
+const MAX_INCLUDE_DEPTH = 16;
 
 /**
  * An argument as Redis's sdscatrepr writes it: in double quotes, with `\\`,
@@ -459,8 +468,8 @@ export function reprArg(arg: string): string {
 
 /**
  * Reads redis.conf syntax: one `name value…` per line, `#` comments, values
- * quoted as in inline requests. Throws ConfigFileError on unbalanced quotes.
- * `file` names the source in errors.
+ * quoted as in inline requests. A line with unbalanced quotes comes back
+ * with its `error` set. `file` names the source in errors.
  */
 export function parseConfigText(text: string, file: string): ConfigLine[] {
   const out: ConfigLine[] = [];
@@ -474,7 +483,10 @@ export function parseConfigText(text: string, file: string): ConfigLine[] {
     const where = `Reading the configuration file '${file}', at line ${i + 1}`;
     const buf = Buffer.from(line, 'latin1');
     const words = splitInlineArgs(buf, 0, buf.length);
-    if (words === null) throw new ConfigFileError('Unbalanced quotes in configuration line', where, shownText);
+    if (words === null) {
+      out.push({ name: '', args: [], text: shownText, where, error: 'Unbalanced quotes in configuration line' });
+      continue;
+    }
     if (words.length < 1) continue;
     const utf8 = words.map((w) => Buffer.from(w, 'latin1').toString('utf8'));
     out.push({ name: utf8[0]!.toLowerCase(), args: utf8.slice(1), text: shownText, where });
@@ -483,23 +495,75 @@ export function parseConfigText(text: string, file: string): ConfigLine[] {
 }
 
 /**
+ * The files an `include` names, as Redis 7.0's loadServerConfig finds them:
+ * a path without wildcards is one file (relative to the working directory,
+ * not to the including file, as in Redis); with `*`, `?` or `[` in its last
+ * part, every matching file of that directory in sorted order, possibly
+ * none (an empty conf.d). Wildcards in directory parts are not supported.
+ */
+function includedFiles(pattern: string): string[] {
+  const abs = path.resolve(pattern);
+  const base = path.basename(abs);
+  if (!/[*?[]/.test(base)) return [abs];
+  const parent = path.dirname(abs);
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return [];
+  }
+  return names.filter((n) => globMatch(base, n)).sort().map((n) => path.join(parent, n));
+}
+
+/**
+ * Reads a config file into lines, expanding each `include <file>` in place
+ * (its lines carry their own file and line number). An include that cannot
+ * be opened becomes a line with `error` set at the include.
+ */
+function readConfigFile(file: string, depth: number, lines: ConfigLine[]): void {
+  const text = readFileSync(file, 'utf8');
+  for (const line of parseConfigText(text, file)) {
+    if (line.name !== 'include' || line.args.length !== 1 || line.error !== undefined) {
+      lines.push(line);
+      continue;
+    }
+    includeAt(line, depth, lines);
+  }
+}
+
+/** Expands one `include` line (from a file or the command line) into the lines of the files it names. */
+function includeAt(line: ConfigLine, depth: number, lines: ConfigLine[]): void {
+  if (depth >= MAX_INCLUDE_DEPTH) {
+    lines.push({ ...line, error: `includes nested more than ${MAX_INCLUDE_DEPTH} deep (an include cycle?)` });
+    return;
+  }
+  for (const inc of includedFiles(line.args[0]!)) {
+    try {
+      readConfigFile(inc, depth + 1, lines);
+    } catch (e) {
+      lines.push({ ...line, error: `Fatal error, can't open config file '${line.args[0]}': ${strerror(e)}` });
+    }
+  }
+}
+
+/**
  * Parses redis-server style arguments: an optional config file first, then
  * `--name value…` options (a value may span several words, as for --bind and
  * --save). The command line is read after the file, so it overrides it.
- * Throws ConfigFileError (no location) when the file cannot be read.
+ * Throws ConfigError when the file cannot be read; any other bad line is
+ * reported by loadServerConfig when it reaches it.
  */
 export function parseServerArgs(argv: readonly string[]): ConfigLine[] {
   const lines: ConfigLine[] = [];
   let i = 0;
   if (argv.length > 0 && !argv[0]!.startsWith('--')) {
     const file = path.resolve(argv[0]!);
-    let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      readConfigFile(file, 0, lines);
     } catch (e) {
+      // Only the file itself can fail here: includes report at their line.
       throw new ConfigError(`Fatal error, can't open config file '${argv[0]}': ${strerror(e)}`);
     }
-    lines.push(...parseConfigText(text, file));
     i = 1;
   }
   let option = 0;
@@ -507,12 +571,18 @@ export function parseServerArgs(argv: readonly string[]): ConfigLine[] {
     const arg = argv[i]!;
     option++;
     const where = `Reading the command line, at option ${option}`;
-    if (!arg.startsWith('--') || arg.length === 2) throw new ConfigFileError('Invalid argument: options are written --name value', where, arg);
+    if (!arg.startsWith('--') || arg.length === 2) {
+      lines.push({ name: '', args: [], text: arg, where, error: 'Invalid argument: options are written --name value' });
+      i++;
+      continue;
+    }
     const name = arg.slice(2).toLowerCase();
     const args: string[] = [];
     i++;
     while (i < argv.length && !argv[i]!.startsWith('--')) args.push(argv[i++]!);
-    lines.push({ name, args, text: [name, ...args.map(reprArg)].join(' '), where });
+    const text = [name, ...args.map(reprArg)].join(' ');
+    if (name === 'include' && args.length === 1) includeAt({ name, args, text, where }, 0, lines);
+    else lines.push({ name, args, text, where });
   }
   return lines;
 }
@@ -525,6 +595,7 @@ export function parseServerArgs(argv: readonly string[]): ConfigLine[] {
 export function loadServerConfig(lines: readonly ConfigLine[]): Config {
   const config = new Config();
   for (const line of lines) {
+    if (line.error !== undefined) throw new ConfigFileError(line.error, line.where, line.text);
     const err = config.apply(line.name, line.args);
     if (err !== null) throw new ConfigFileError(err, line.where, line.text);
   }

@@ -120,6 +120,47 @@ describe('config file - errors as Redis prints them', () => {
   });
 });
 
+describe('config file - include', () => {
+  test('include - the included file\'s lines apply in place; an error there names that file and its line', async () => {
+    const inner = conf('inner.conf', 'hz 20\nfoo bar\n');
+    const outer = conf('outer.conf', `port 0\ninclude ${inner}\n`);
+    const r = await runToExit([outer]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, HEADER + `Reading the configuration file '${inner}', at line 2\n>>> 'foo bar'\nBad directive or wrong number of arguments\n`);
+  });
+
+  test('include - relative to the working directory as in Redis, with wildcards in the file name (sorted, none is fine); later lines override', async () => {
+    const sub = mkdtempSync(join(dir, 'confd-'));
+    writeFileSync(join(sub, 'a.conf'), 'hz 11\n');
+    writeFileSync(join(sub, 'b.conf'), 'hz 12\ninline-replies resp\n');
+    writeFileSync(join(sub, 'main.conf'), 'port 0\ninclude *.conf.d\ninclude [ab].conf\n');
+    const s = await startBinary(['main.conf'], { cwd: sub });
+    assert.equal(await configGet(s.port, 'hz'), '*2\r\n' + bulk('hz') + bulk('12'));
+    assert.equal(await configGet(s.port, 'inline-replies'), '*2\r\n' + bulk('inline-replies') + bulk('resp'));
+    s.child.kill('SIGTERM');
+    await exited(s.child);
+  });
+
+  test('include - a file that cannot be opened, or a cycle, is reported at the include line', async () => {
+    const missing = join(dir, 'missing-include.conf');
+    const file = conf('includes-missing.conf', `port 0\ninclude ${missing}\n`);
+    const cycle = conf('cycle.conf', `include ${join(dir, 'cycle.conf')}\n`);
+    const [a, b, c] = await Promise.all([runToExit([file]), runToExit([cycle]), runToExit(['--port', '0', '--include', missing])]);
+    assert.equal(a.code, 1);
+    assert.equal(a.stderr, HEADER + `Reading the configuration file '${file}', at line 2\n>>> 'include ${missing}'\nFatal error, can't open config file '${missing}': No such file or directory\n`);
+    assert.equal(b.code, 1);
+    assert.equal(b.stderr, HEADER + `Reading the configuration file '${cycle}', at line 1\n>>> 'include ${cycle}'\nincludes nested more than 16 deep (an include cycle?)\n`);
+    assert.equal(c.code, 1);
+    assert.equal(c.stderr, HEADER + `Reading the command line, at option 2\n>>> 'include "${missing}"'\nFatal error, can't open config file '${missing}': No such file or directory\n`);
+  });
+
+  test('The first bad line is reported, whatever kind it is (a bad directive before unbalanced quotes)', async () => {
+    const file = conf('two-bad.conf', 'port 0\nfoo bar\nbind "x\n');
+    const r = await runToExit([file]);
+    assert.equal(r.stderr, HEADER + `Reading the configuration file '${file}', at line 2\n>>> 'foo bar'\nBad directive or wrong number of arguments\n`);
+  });
+});
+
 describe('config file - promises mini-kv cannot keep are refused', () => {
   const cases: [string, string][] = [
     ['appendonly yes', "'appendonly yes' is not supported yet: mini-kv keeps no data on disk, so only 'appendonly no' is accepted"],
@@ -129,10 +170,9 @@ describe('config file - promises mini-kv cannot keep are refused', () => {
     ['notify-keyspace-events KEA', "'notify-keyspace-events KEA' is not supported yet: mini-kv does not implement notify-keyspace-events, so only Redis's default (\"\") is accepted"],
     ['replicaof 127.0.0.1 6379', "'replicaof 127.0.0.1 6379' is not supported yet: mini-kv does not implement replicaof, so only Redis's default (\"\") is accepted"],
     ['auto-aof-rewrite-min-size 32mb', "'auto-aof-rewrite-min-size 32mb' is not supported yet: mini-kv does not implement auto-aof-rewrite-min-size, so only Redis's default (67108864) is accepted"],
-    ['include /etc/redis/other.conf', "'include' is not supported yet: mini-kv reads one config file"],
     ['rename-command FLUSHALL ""', "'rename-command' is not supported yet: mini-kv cannot rename commands"],
   ];
-  test('Refused at start-up, in the file: appendonly yes, maxmemory, syslog-enabled yes, Redis options away from their default, include, rename-command', async () => {
+  test('Refused at start-up, in the file: appendonly yes, maxmemory, syslog-enabled yes, Redis options away from their default, rename-command', async () => {
     const files = cases.map(([line], i) => conf(`refused-${i}.conf`, `port 0\n${line}\n`));
     const results = await Promise.all(files.map((f) => runToExit([f])));
     for (const [i, r] of results.entries()) {
