@@ -182,6 +182,13 @@ describe('config file - promises mini-kv cannot keep are refused', () => {
     }
   });
 
+  test('The issue\'s redis.conf (save 900 1, appendonly yes) no longer starts and says why, at the appendonly line', async () => {
+    const file = conf('issue.conf', 'port 0\nsave 900 1\nappendonly yes\n');
+    const r = await runToExit([file]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, HEADER + `Reading the configuration file '${file}', at line 3\n>>> 'appendonly yes'\n${cases[0]![1]}\n`);
+  });
+
   test('Refused at start-up, on the command line: --appendonly yes and --maxmemory 1mb', async () => {
     const [a, m] = await Promise.all([runToExit(['--port', '0', '--appendonly', 'yes']), runToExit(['--port', '0', '--maxmemory', '1mb'])]);
     assert.equal(a.code, 1);
