@@ -100,9 +100,10 @@ function timeCommand(ctx: CommandContext): void {
  * SHUTDOWN saves nothing because no save schedule is in force (CONFIG GET
  * save answers ""), as in Redis with `save ""`. There are no replicas to
  * wait for, so NOW and FORCE change nothing and a shutdown is never in
- * progress for ABORT to cancel. The server stops accepting, sends the replies already
- * made, and closes every connection; the caller gets no reply, as in Redis.
- * The binary then exits 0; an embedded server just closes.
+ * progress for ABORT to cancel. The server stops accepting, sends the
+ * replies already made, and closes every connection; the caller gets no
+ * reply, as in Redis. The binary then exits 0; an embedded server just
+ * closes.
  */
 function shutdownCommand(ctx: CommandContext, argv: Arg[]): void {
   let nosave = false;
