@@ -15,6 +15,8 @@
  *   mini-kv does not: accepted at start-up only at Redis's default value,
  *   with one warning naming them all, refused otherwise and always refused
  *   by CONFIG SET.
+ * - `include` reads another file in place, as in Redis; Redis's other
+ *   non-option directives (rename-command, user, …) are refused.
  * - Anything else is Redis's "Bad directive or wrong number of arguments".
  *
  * A bad option at start-up is a ConfigError (ConfigFileError with the file,
@@ -103,7 +105,8 @@ const REDIS_ONLY = new Map(REDIS_ONLY_OPTIONS.map(([name, kind, def]) => [name, 
 
 /**
  * Directives Redis reads from a config file that are not options
- * (config.c loadServerConfigFromString), each with why mini-kv refuses it.
+ * (config.c loadServerConfigFromString), each with why mini-kv refuses it;
+ * `include` is not here because it works (readConfigFile).
  */
 const REDIS_DIRECTIVES: Record<string, string> = {
   'rename-command': 'mini-kv cannot rename commands',
