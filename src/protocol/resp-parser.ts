@@ -139,6 +139,12 @@ export class RequestParser {
    * after a protocol error, whether the bad request was inline.
    */
   inline = false;
+  /**
+   * Whether that inline request's line ended in CRLF rather than a bare LF.
+   * Redis's own tools (redis-benchmark's PING_INLINE, telnet) end lines in
+   * CRLF and expect RESP; `nc` and people typing end them in LF.
+   */
+  inlineCrlf = false;
 
   private buf: Buffer = EMPTY;
   private pos = 0;
@@ -496,11 +502,15 @@ export class RequestParser {
     const buf = this.buf;
     const nl = buf.indexOf(NL, this.pos);
     if (nl === -1) {
-      if (buf.length - this.pos > this.limits.maxInlineSize) this.fail(PROTO_TOO_BIG_INLINE, true);
+      if (buf.length - this.pos > this.limits.maxInlineSize) {
+        this.inlineCrlf = false;
+        this.fail(PROTO_TOO_BIG_INLINE, true);
+      }
       return null;
     }
     let end = nl;
     if (end > this.pos && buf[end - 1] === CR) end--;
+    this.inlineCrlf = end < nl;
     const argv = splitInlineArgs(buf, this.pos, end);
     this.pos = nl + 1;
     if (argv === null) {

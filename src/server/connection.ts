@@ -23,7 +23,7 @@ import type { Socket } from 'node:net';
 import type { CommandContext } from '../commands/table.js';
 import type { Database } from '../keyspace/keyspace.js';
 import { REQUEST_NONE, RequestParser } from '../protocol/resp-parser.js';
-import { MODE_RESP2, MODE_RESP3, MODE_TEXT, type ReplyTarget, type ReplyWriter } from '../protocol/reply-writer.js';
+import { MODE_RESP2, MODE_RESP3, MODE_TEXT, type ReplyMode, type ReplyTarget, type ReplyWriter } from '../protocol/reply-writer.js';
 import { dispatchRequest, startBatch } from './dispatch.js';
 import { handleWriterFor, type HandleWriter } from './handle-writes.js';
 import type { ClientState, ServerState } from './state.js';
@@ -251,7 +251,7 @@ export class Connection implements ClientState, ReplyTarget {
     for (;;) {
       const kind = parser.nextRequest();
       if (kind === REQUEST_NONE) break;
-      writer.mode = parser.inline && textReplies ? MODE_TEXT : this.resp === 3 ? MODE_RESP3 : MODE_RESP2;
+      writer.mode = this.replyMode(textReplies);
       dispatchRequest(this.ctx, parser, kind);
       if (this.closeAfterReply || this.closed) break;
       if (writer.pendingBytes + this.queuedBytes + onSocket > OUTPUT_PAUSE_BYTES) {
@@ -262,7 +262,7 @@ export class Connection implements ClientState, ReplyTarget {
     this.executing = false;
     if (parser.error !== null) {
       // A bad inline request is answered in the dialect its command would have had.
-      writer.mode = parser.inline && textReplies ? MODE_TEXT : this.resp === 3 ? MODE_RESP3 : MODE_RESP2;
+      writer.mode = this.replyMode(textReplies);
       writer.error(parser.error);
       this.closeAfterReply = true;
     }
@@ -279,6 +279,19 @@ export class Connection implements ClientState, ReplyTarget {
       // No 'drain' comes when the socket has already taken everything.
       if (!this.drainDue()) setImmediate(this.onDrain);
     }
+  }
+
+  /**
+   * The dialect of the reply to the request just parsed: the seed's human
+   * text for an inline line ended by a bare LF (nc, a person typing) when
+   * `inline-replies` is `text`; RESP otherwise, including an inline line
+   * ended by CRLF, as redis-benchmark's PING_INLINE and telnet send them
+   * and Redis answers them.
+   */
+  private replyMode(textReplies: boolean): ReplyMode {
+    const parser = this.parser;
+    if (parser.inline && textReplies && !parser.inlineCrlf) return MODE_TEXT;
+    return this.resp === 3 ? MODE_RESP3 : MODE_RESP2;
   }
 
   /**

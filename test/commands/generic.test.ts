@@ -161,7 +161,7 @@ describe('KEYS', () => {
 
   test('KEYS - with no pattern lists every key (the seed\'s text dialect), a third argument is refused', async () => {
     await setMany('a', '1', 'b', '1');
-    const res = await rawExchange(srv.port, 'KEYS\r\nPING\r\n', { expect: 'PONG', timeoutMs: 2000 });
+    const res = await rawExchange(srv.port, 'KEYS\nPING\n', { expect: 'PONG', timeoutMs: 2000 });
     assert.match(res.data, /^1\) ([ab])\n2\) (?!\1)[ab]\nPONG\n$/);
     assert.equal(await raw('KEYS', '*', 'x'), "-ERR wrong number of arguments for 'keys' command\r\n");
   });

@@ -104,13 +104,13 @@ describe('Text dialect - the seed transcript', () => {
     c.close();
   });
 
-  test('Inline replies: (nil) for a missing key, (error) ERR for errors, CRLF accepted', async () => {
+  test('Inline replies: (nil) for a missing key, (error) ERR for errors', async () => {
     const c = await RawClient.open(srv.port);
-    assert.equal(await c.exchange('GET no-such-key\r\n', '(nil)\n'), '(nil)\n');
+    assert.equal(await c.exchange('GET no-such-key\n', '(nil)\n'), '(nil)\n');
     const unknown = "(error) ERR unknown command 'FOO', with args beginning with: 'a' \n";
-    assert.equal(await c.exchange('FOO a\r\n', unknown), unknown);
+    assert.equal(await c.exchange('FOO a\n', unknown), unknown);
     const arity = "(error) ERR wrong number of arguments for 'get' command\n";
-    assert.equal(await c.exchange('GET\r\n', arity), arity);
+    assert.equal(await c.exchange('GET\n', arity), arity);
     assert.equal(await c.exchange('ECHO "two words\\tand a tab"\n', 'two words\tand a tab\n'), 'two words\tand a tab\n');
     c.close();
   });
@@ -118,12 +118,25 @@ describe('Text dialect - the seed transcript', () => {
   test('RESP and inline requests mix on one connection, each answered in its own dialect', async () => {
     const c = await RawClient.open(srv.port);
     const expected = '+OK\r\nmixed\n$5\r\nmixed\r\nPONG\n';
-    assert.equal(await c.exchange(Buffer.concat([resp('SET', 'mix', 'mixed'), Buffer.from('GET mix\r\n'), resp('GET', 'mix'), Buffer.from('PING\n')]), expected), expected);
+    assert.equal(await c.exchange(Buffer.concat([resp('SET', 'mix', 'mixed'), Buffer.from('GET mix\n'), resp('GET', 'mix'), Buffer.from('PING\n')]), expected), expected);
+    c.close();
+  });
+
+  test('An inline line ended by CRLF (redis-benchmark PING_INLINE, telnet) is answered in RESP, as Redis answers it', async () => {
+    const c = await RawClient.open(srv.port);
+    assert.equal(await c.exchange('PING\r\n', '+PONG\r\n'), '+PONG\r\n');
+    assert.equal(await c.exchange('GET no-such-key\r\n', '$-1\r\n'), '$-1\r\n');
+    const unknown = "-ERR unknown command 'FOO', with args beginning with: 'a' \r\n";
+    assert.equal(await c.exchange('FOO a\r\n', unknown), unknown);
+    // The dialect follows each line: a bare LF next gets the human reply again.
+    assert.equal(await c.exchange('PING\n', 'PONG\n'), 'PONG\n');
+    const unbalanced = '-ERR Protocol error: unbalanced quotes in request\r\n';
+    assert.equal(await c.exchange('ECHO "x\r\n', unbalanced), unbalanced);
     c.close();
   });
 
   test('Inline QUIT answers OK and closes', async () => {
-    const r = await rawExchange(srv.port, 'QUIT\r\n');
+    const r = await rawExchange(srv.port, 'QUIT\n');
     assert.equal(r.data, 'OK\n');
     assert.equal(r.closed, true);
   });
@@ -172,20 +185,20 @@ describe('Inline commands with --inline-replies resp', () => {
 
   test('inline-replies can be switched at run time (what CONFIG SET does) and applies to open connections', async () => {
     const c = await RawClient.open(srv.port);
-    assert.equal(await c.exchange('PING\r\n', 'PONG\n'), 'PONG\n');
+    assert.equal(await c.exchange('PING\n', 'PONG\n'), 'PONG\n');
     assert.equal(srv.server.config.setRuntime([['inline-replies', 'resp']]), null);
     try {
-      assert.equal(await c.exchange('PING\r\n', '+PONG\r\n'), '+PONG\r\n');
+      assert.equal(await c.exchange('PING\n', '+PONG\r\n'), '+PONG\r\n');
     } finally {
       assert.equal(srv.server.config.setRuntime([['inline-replies', 'text']]), null);
     }
-    assert.equal(await c.exchange('PING\r\n', 'PONG\n'), 'PONG\n');
+    assert.equal(await c.exchange('PING\n', 'PONG\n'), 'PONG\n');
     c.close();
   });
 });
 
 describe('Split and pipelined requests', () => {
-  const request = Buffer.concat([resp('SET', 'split:key', 'v\r\nv'), Buffer.from('GET split:key\r\n'), resp('GET', 'split:key'), resp('ECHO', '')]);
+  const request = Buffer.concat([resp('SET', 'split:key', 'v\r\nv'), Buffer.from('GET split:key\n'), resp('GET', 'split:key'), resp('ECHO', '')]);
   const reply = '+OK\r\nv\r\nv\n$4\r\nv\r\nv\r\n$0\r\n\r\n';
 
   test('A request split at every byte gets the same replies', async () => {
@@ -282,7 +295,7 @@ describe('Protocol errors', () => {
   }
 
   test('An unbalanced inline request after RESP requests is answered in the text dialect', async () => {
-    const r = await rawExchange(srv.port, Buffer.concat([resp('PING'), Buffer.from('ECHO "x\r\n')]));
+    const r = await rawExchange(srv.port, Buffer.concat([resp('PING'), Buffer.from('ECHO "x\n')]));
     assert.equal(r.data, '+PONG\r\n(error) ERR Protocol error: unbalanced quotes in request\n');
     assert.equal(r.closed, true);
   });

@@ -76,7 +76,7 @@ describe('mini-kv-server - start and stop', () => {
     await exited(s.child);
 
     const s2 = await startBinary([conf, '--port', '0', '--inline-replies', 'text']);
-    const r2 = await rawExchange(s2.port, 'PING\r\n', { expect: '\n' });
+    const r2 = await rawExchange(s2.port, 'PING\n', { expect: '\n' });
     assert.equal(r2.data, 'PONG\n');
     s2.child.kill('SIGTERM');
     assert.equal((await exited(s2.child)).code, 0);

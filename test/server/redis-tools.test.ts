@@ -72,4 +72,12 @@ describe('redis-benchmark against mini-kv', { skip: BENCHMARK === null ? NO_BENC
     const finals = r.stdout.split(/[\r\n]/).filter((l) => /requests per second/.test(l)).map((l) => l.trim().split(':')[0]);
     assert.deepEqual(finals, ['SET', 'GET', 'INCR', 'MSET (10 keys)']);
   });
+
+  test('redis-benchmark -t ping (PING_INLINE and PING_MBULK, what a default run starts with) finishes without errors', async () => {
+    const r = await run(BENCHMARK!, ['-p', String(srv.port), '-t', 'ping', '-n', '2000', '-q'], 60_000);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.doesNotMatch(r.stdout + r.stderr, /Error|ERR /);
+    const finals = r.stdout.split(/[\r\n]/).filter((l) => /requests per second/.test(l)).map((l) => l.trim().split(':')[0]);
+    assert.deepEqual(finals, ['PING_INLINE', 'PING_MBULK']);
+  });
 });
