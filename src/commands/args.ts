@@ -5,7 +5,10 @@
  */
 import type { Arg } from '../protocol/resp-parser.js';
 
-export { argString } from '../server/dispatch.js';
+/** An argument as a latin1 string (a Buffer only for huge bulks). */
+export function argString(a: Arg): string {
+  return typeof a === 'string' ? a : a.toString('latin1');
+}
 
 /**
  * Whether `arg` equals `upperToken` ignoring ASCII case. `upperToken` must be

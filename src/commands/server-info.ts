@@ -6,8 +6,8 @@
  * than invented; fields every client or tool looks for (loading, role,
  * redis_version, db0) are present with their true values.
  *
- * Sections mini-kv has no data for (errorstats, latencystats) are not
- * printed, even under `all`.
+ * latencystats, which mini-kv has no data for yet, is not printed, even
+ * under `all`.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -16,11 +16,11 @@ import { MINIKV_VERSION } from '../version.js';
 import type { ServerState } from '../server/state.js';
 
 /** Section names in the order Redis prints them. */
-const SECTION_ORDER = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'commandstats', 'cluster', 'keyspace'] as const;
+const SECTION_ORDER = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'commandstats', 'errorstats', 'cluster', 'keyspace'] as const;
 type Section = (typeof SECTION_ORDER)[number];
 
 /** What INFO with no argument, or `default`, prints (Redis's default sections). */
-const DEFAULT_SECTIONS: readonly Section[] = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'cluster', 'keyspace'];
+const DEFAULT_SECTIONS: readonly Section[] = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'errorstats', 'cluster', 'keyspace'];
 
 /** Redis's LRU clock resolution: 24 bits of seconds (LRU_CLOCK_MAX). */
 const LRU_CLOCK_MAX = (1 << 24) - 1;
@@ -235,9 +235,18 @@ function commandstatsSection(server: ServerState): string[] {
   const out: string[] = [];
   for (const [name, st] of server.stats.commands) {
     if (st.calls === 0 && st.failedCalls === 0 && st.rejectedCalls === 0) continue;
+    // usec is kept fractional (a run of quick commands shares its time); Redis prints whole microseconds.
+    const usec = Math.round(st.usec);
     const perCall = st.calls === 0 ? 0 : st.usec / st.calls;
-    out.push(`cmdstat_${name}:calls=${st.calls},usec=${st.usec},usec_per_call=${perCall.toFixed(2)},rejected_calls=${st.rejectedCalls},failed_calls=${st.failedCalls}`);
+    out.push(`cmdstat_${name}:calls=${st.calls},usec=${usec},usec_per_call=${perCall.toFixed(2)},rejected_calls=${st.rejectedCalls},failed_calls=${st.failedCalls}`);
   }
+  return out;
+}
+
+/** `errorstat_ERR:count=3`, one line per error name, in first-seen order. */
+function errorstatsSection(server: ServerState): string[] {
+  const out: string[] = [];
+  for (const [name, count] of server.stats.errorCodes) out.push(`errorstat_${name}:count=${count}`);
   return out;
 }
 
@@ -254,7 +263,7 @@ function keyspaceSection(server: ServerState): string[] {
 
 const TITLES: Record<Section, string> = {
   server: 'Server', clients: 'Clients', memory: 'Memory', persistence: 'Persistence', stats: 'Stats',
-  replication: 'Replication', cpu: 'CPU', modules: 'Modules', commandstats: 'Commandstats', cluster: 'Cluster',
+  replication: 'Replication', cpu: 'CPU', modules: 'Modules', commandstats: 'Commandstats', errorstats: 'Errorstats', cluster: 'Cluster',
   keyspace: 'Keyspace',
 };
 
@@ -277,6 +286,7 @@ export function infoText(server: ServerState, now: number, sections: Set<Section
       case 'cpu': lines = cpuSection(); break;
       case 'modules': lines = []; break;
       case 'commandstats': lines = commandstatsSection(server); break;
+      case 'errorstats': lines = errorstatsSection(server); break;
       case 'cluster': lines = ['cluster_enabled:0']; break;
       case 'keyspace': lines = keyspaceSection(server); break;
     }

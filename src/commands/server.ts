@@ -208,6 +208,7 @@ function configResetstatCommand(ctx: CommandContext): void {
   s.totalNetInputBytes = 0;
   s.totalNetOutputBytes = 0;
   s.totalErrorReplies = 0;
+  s.errorCodes.clear();
   s.commands.clear();
   resetEventLoopStats();
   ctx.reply.ok();

@@ -81,9 +81,25 @@ interface TextFrame {
   sep: string;
 }
 
+/**
+ * The errorstats name of an error reply (Redis's afterErrorReply): its first
+ * word when a space comes within the first 31 characters, else ERR.
+ */
+export function errorStatName(full: string): string {
+  const sp = full.indexOf(' ');
+  return sp > 0 && sp <= 30 ? full.slice(0, sp) : 'ERR';
+}
+
 export class ReplyWriter {
   /** Protocol of the reply being written; set per request by the server. */
   mode: ReplyMode = MODE_RESP2;
+  /**
+   * Error replies written so far. The dispatcher compares it before and
+   * after a command to tell a failed call, so handlers never report one.
+   */
+  errorReplies = 0;
+  /** Told the errorstats name of every error reply (the server's statistics). */
+  onErrorReply: (name: string) => void = () => {};
   private target: ReplyTarget | null = null;
   private buf: Buffer = Buffer.allocUnsafe(SCRATCH_INITIAL);
   private len = 0;
@@ -255,6 +271,8 @@ export class ReplyWriter {
   error(msg: string): void {
     if (msg.indexOf('\r') !== -1 || msg.indexOf('\n') !== -1) msg = msg.replace(/[\r\n]/g, ' ');
     const full = hasErrorCode(msg) ? msg : 'ERR ' + msg;
+    this.errorReplies++;
+    this.onErrorReply(errorStatName(full));
     if (this.mode === MODE_TEXT) {
       this.textLine('(error) ' + full);
       return;

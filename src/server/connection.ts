@@ -24,7 +24,6 @@ import type { CommandContext } from '../commands/table.js';
 import type { Database } from '../keyspace/keyspace.js';
 import { REQUEST_NONE, RequestParser } from '../protocol/resp-parser.js';
 import { MODE_RESP2, MODE_RESP3, MODE_TEXT, type ReplyMode, type ReplyTarget, type ReplyWriter } from '../protocol/reply-writer.js';
-import { dispatchRequest, startBatch } from './dispatch.js';
 import { handleWriterFor, type HandleWriter } from './handle-writes.js';
 import type { ClientState, ServerState } from './state.js';
 
@@ -246,13 +245,14 @@ export class Connection implements ClientState, ReplyTarget {
     // leave at the end of the turn), so read it once, not per command.
     const onSocket = this.onSocket();
     writer.begin(this);
-    startBatch();
+    const dispatcher = this.server.dispatcher;
+    dispatcher.startBatch();
     this.executing = true;
     for (;;) {
       const kind = parser.nextRequest();
       if (kind === REQUEST_NONE) break;
       writer.mode = this.replyMode(textReplies);
-      dispatchRequest(this.ctx, parser, kind);
+      dispatcher.dispatchRequest(this.ctx, parser, kind);
       if (this.closeAfterReply || this.closed) break;
       if (writer.pendingBytes + this.queuedBytes + onSocket > OUTPUT_PAUSE_BYTES) {
         this.pausedForOutput = true;
@@ -260,6 +260,7 @@ export class Connection implements ClientState, ReplyTarget {
       }
     }
     this.executing = false;
+    dispatcher.endBatch();
     if (parser.error !== null) {
       // A bad inline request is answered in the dialect its command would have had.
       writer.mode = this.replyMode(textReplies);

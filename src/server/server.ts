@@ -25,7 +25,8 @@ import { adoptForSharedReads } from './shared-reads.js';
 import { Connection } from './connection.js';
 import { ClientLimits, protectedModeDenies } from './limits.js';
 import { optionalPeerRejected, tlsServerOptions } from './tls.js';
-import { newStats, type ClientState, type ServerState, type Stats } from './state.js';
+import { countErrorReply, newStats, type ClientState, type ServerState, type Stats } from './state.js';
+import { Dispatcher } from './dispatch.js';
 import { MINIKV_VERSION, VERSION } from '../version.js';
 
 export { MINIKV_VERSION, VERSION };
@@ -67,6 +68,7 @@ export class MiniKvServer implements ServerState {
   readonly dbs: Database[];
   readonly clock: Clock;
   readonly table: CommandTable;
+  readonly dispatcher: Dispatcher;
   readonly stats: Stats = newStats();
   readonly clients = new Map<number, ClientState>();
   readonly activeExpire: ActiveExpire;
@@ -105,6 +107,8 @@ export class MiniKvServer implements ServerState {
     if (loaded !== null) throw new ConfigError(loaded);
     this.clock = options.clock ?? new Clock();
     this.table = commandTable();
+    this.dispatcher = new Dispatcher(this);
+    this.writer.onErrorReply = (name) => countErrorReply(this.stats, name);
     const logfile = this.config.get('logfile');
     const sink = logfile !== '' ? fileSink(this.config.resolvePath(logfile)) : options.log ?? (() => {});
     this.logger = new Logger(sink, () => this.config.get('loglevel'));

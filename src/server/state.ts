@@ -8,6 +8,7 @@ import type { Clock } from '../keyspace/clock.js';
 import type { ActiveExpire } from '../keyspace/expiry.js';
 import type { Database } from '../keyspace/keyspace.js';
 import type { Config } from './config.js';
+import type { Dispatcher } from './dispatch.js';
 import type { ClientLimits } from './limits.js';
 
 export interface Stats {
@@ -21,6 +22,8 @@ export interface Stats {
   totalNetInputBytes: number;
   totalNetOutputBytes: number;
   totalErrorReplies: number;
+  /** Error replies by errorstats name (ERR, WRONGTYPE, …), at most ERROR_STATS_MAX names (INFO errorstats). */
+  errorCodes: Map<string, number>;
   /** Per command full name: calls, microseconds spent, rejected and failed calls (INFO commandstats). */
   commands: Map<string, CommandStat>;
 }
@@ -30,6 +33,20 @@ export interface CommandStat {
   usec: number;
   rejectedCalls: number;
   failedCalls: number;
+}
+
+/**
+ * Distinct error names errorstats tracks (Redis's ERROR_STATS_NUMBER): a
+ * script can invent error codes, and this bounds what they cost.
+ */
+export const ERROR_STATS_MAX = 128;
+
+/** Counts one error reply by its errorstats name (Redis's incrementErrorCount). */
+export function countErrorReply(stats: Stats, name: string): void {
+  stats.totalErrorReplies++;
+  const n = stats.errorCodes.get(name);
+  if (n !== undefined) stats.errorCodes.set(name, n + 1);
+  else if (stats.errorCodes.size < ERROR_STATS_MAX) stats.errorCodes.set(name, 1);
 }
 
 export function newStats(): Stats {
@@ -43,6 +60,7 @@ export function newStats(): Stats {
     totalNetInputBytes: 0,
     totalNetOutputBytes: 0,
     totalErrorReplies: 0,
+    errorCodes: new Map(),
     commands: new Map(),
   };
 }
@@ -84,6 +102,8 @@ export interface ClientState {
 
 export interface ServerState {
   readonly config: Config;
+  /** Runs and accounts for every command (dispatch.ts). */
+  readonly dispatcher: Dispatcher;
   /** Databases by index (SWAPDB swaps entries). */
   readonly dbs: Database[];
   readonly clock: Clock;

@@ -163,7 +163,7 @@ describe('server commands', () => {
       assert.ok(text.startsWith('# Server\r\nredis_version:7.0.15\r\n'));
       assert.ok(text.includes('\r\n\r\n# Clients\r\n'));
       assert.ok(text.endsWith('\r\n') && !text.endsWith('\r\n\r\n'));
-      assert.deepEqual([...parseInfo(text).keys()], ['Server', 'Clients', 'Memory', 'Persistence', 'Stats', 'Replication', 'CPU', 'Modules', 'Cluster', 'Keyspace']);
+      assert.deepEqual([...parseInfo(text).keys()], ['Server', 'Clients', 'Memory', 'Persistence', 'Stats', 'Replication', 'CPU', 'Modules', 'Errorstats', 'Cluster', 'Keyspace']);
     });
 
     test('INFO server - Redis field names plus minikv_version', async () => {
