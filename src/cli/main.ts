@@ -1,69 +1,92 @@
 /**
- * mini-kv-cli: a small redis-cli lookalike.
+ * mini-kv-cli: redis-cli 7.0 for mini-kv (and any RESP server).
  *
- *     mini-kv-cli [-h host] [-p port] [-a password] [-n db] [--resp3|-3] [--raw|--no-raw] [cmd arg ...]
+ *     mini-kv-cli [OPTIONS] [cmd [arg [arg ...]]]
  *
- * With a command, sends it once, prints the reply and exits (0 even for an
- * error reply, as redis-cli; 1 when the server cannot be reached). Without
- * one, reads commands line by line (node:readline) with a `host:port> `
- * prompt when stdin is a terminal; lines are split with Redis's inline
- * quoting rules, as redis-cli splits them, and `help <command>` shows COMMAND
- * DOCS. Replies are printed in redis-cli's TTY style on a terminal (or with
- * --no-raw) and raw otherwise (or with --raw).
+ * main() follows redis-cli's main(): parse the options (options.ts), print
+ * the -a warning, ask for the password with --askpass, then run the one
+ * mode chosen: --latency/--latency-history, --pipe, --bigkeys, --memkeys,
+ * --stat, --scan (modes/), else the command on the command line (one-shot,
+ * modes/once.ts), else commands from stdin when it is not a terminal
+ * (modes/lines.ts), else the interactive REPL (repl.ts). Output goes out in
+ * redis-cli's styles (format.ts); messages and exit codes are redis-cli's,
+ * "Redis" in them included (docs/cli.md says why).
  */
+import readline from 'node:readline';
 import { CliConnectionError } from './client.js';
-import { CLI_VERSION, CliUsageError, parseCliArgs, USAGE, type CliOptions } from './options.js';
+import { bigKeysMode, scanMode } from './modes/keys.js';
+import { CliExit } from './modes/command.js';
+import { runLines } from './modes/lines.js';
+import { runOnce } from './modes/once.js';
+import { pipeMode } from './modes/pipe.js';
+import { latencyMode, statMode } from './modes/stat.js';
+import { AUTH_WARNING, CLI_VERSION, CliUsageError, parseCliArgs, USAGE, type CliOptions } from './options.js';
 import { runRepl } from './repl.js';
-import { formatReply, openSession, put, type Io, type Session } from './session.js';
+import { formatReply, outputMode, put, type Io } from './session.js';
 
-/** Runs one command and prints its reply. Returns the exit code. */
-async function runOnce(o: CliOptions, io: Io, raw: boolean): Promise<number> {
-  let session: Session;
+/** askPassword(): prompts on stdout and reads one line with the echo masked. */
+function askPassword(io: Io, message: string): Promise<string> {
+  return new Promise((resolve) => {
+    const input = io.stdin ?? process.stdin;
+    const rl = readline.createInterface({ input, output: undefined, terminal: false });
+    put(io.stdout, message);
+    rl.once('line', (l) => {
+      rl.close();
+      put(io.stdout, '\n');
+      resolve(l);
+    });
+    rl.once('close', () => resolve(''));
+  });
+}
+
+/** Runs the mode the options chose; resolves with the exit code. */
+export async function run(o: CliOptions, io: Io): Promise<number> {
   try {
-    session = await openSession(o, io);
+    switch (o.mode) {
+      case 'latency': return await latencyMode(o, io, false);
+      case 'latency-history': return await latencyMode(o, io, true);
+      case 'latency-dist': return await latencyMode(o, io, false);
+      case 'pipe': return await pipeMode(o, io);
+      case 'bigkeys': return await bigKeysMode(o, io, false);
+      case 'memkeys': return await bigKeysMode(o, io, true);
+      case 'stat': return await statMode(o, io);
+      case 'scan': return await scanMode(o, io);
+      case 'command': break;
+    }
+    if (o.command.length > 0) return await runOnce(o, io);
+    const stdin = io.stdin ?? process.stdin;
+    if (!stdin.isTTY) return await runLines(o, io);
+    const tty = Boolean(stdin.isTTY && io.stdout.isTTY);
+    const raw = outputMode(o, io) !== 'standard';
+    return await runRepl(o, { input: stdin, output: io.stdout, stderr: io.stderr, prompt: tty, terminal: tty, raw });
   } catch (e) {
-    put(io.stderr, `${(e as Error).message}\n`);
-    return 1;
-  }
-  try {
-    const reply = await session.conn.command(o.command.map((a) => Buffer.from(a, 'utf8')));
-    put(io.stdout, formatReply(reply, raw));
-    return 0;
-  } catch (e) {
-    put(io.stderr, `Error: ${(e as Error).message}\n`);
-    return 1;
-  } finally {
-    session.conn.close();
+    if (e instanceof CliExit) return e.code;
+    throw e;
   }
 }
 
 /** The binary's entry point; resolves with the exit code. */
-export async function main(argv: readonly string[]): Promise<number> {
-  const io: Io = { stdout: process.stdout, stderr: process.stderr };
+export async function main(argv: readonly string[], io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }): Promise<number> {
   let o: CliOptions;
   try {
-    const parsed = parseCliArgs(argv);
+    const parsed = parseCliArgs(argv, io.env ?? process.env);
     if (parsed === 'help') {
-      process.stdout.write(USAGE);
+      put(io.stdout, USAGE);
       return 0;
     }
     if (parsed === 'version') {
-      process.stdout.write(`mini-kv-cli ${CLI_VERSION}\n`);
+      put(io.stdout, `mini-kv-cli ${CLI_VERSION}\n`);
       return 0;
     }
     o = parsed;
   } catch (e) {
     if (!(e instanceof CliUsageError)) throw e;
-    process.stderr.write(`mini-kv-cli: ${e.message}\n${USAGE}`);
+    put(io.stderr, `${e.message}\n`);
     return 1;
   }
-  if (o.password !== null && !o.noAuthWarning) {
-    process.stderr.write("Warning: Using a password with '-a' option on the command line interface may not be safe.\n");
-  }
-  const raw = o.raw ?? !process.stdout.isTTY;
-  if (o.command.length > 0) return runOnce(o, io, raw);
-  const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-  return runRepl(o, { input: process.stdin, output: process.stdout, stderr: process.stderr, prompt: tty, terminal: tty, raw });
+  if (o.authWarning) put(io.stderr, `${AUTH_WARNING}\n`);
+  if (o.askpass) o.password = await askPassword(io, 'Please input password: ');
+  return run(o, io);
 }
 
 export { CliConnectionError, formatReply, runRepl };

@@ -5,6 +5,9 @@
  * unread bytes and returns undefined, consuming nothing, when a reply is still
  * arriving. That is simple and enough for one interactive user; the server's
  * own parser (src/protocol) is the one built for throughput.
+ *
+ * It reads what hiredis (the reader inside redis-cli 7.0) reads, no more: an
+ * attribute (`|`) is a protocol error there, so it is one here too.
  */
 
 export type Reply =
@@ -64,6 +67,14 @@ function line(buf: Buffer, pos: number): { text: string; end: number } | typeof 
   return { text: buf.toString('latin1', pos + 1, cr), end: cr + 2 };
 }
 
+/** hiredis's chrtos(): how a protocol error names a byte. */
+function chrtos(c: number): string {
+  if (c === 0x0a) return '"\\n"';
+  if (c === 0x0d) return '"\\r"';
+  if (c >= 0x20 && c <= 0x7e) return `"${String.fromCharCode(c)}"`;
+  return `"\\x${c.toString(16).padStart(2, '0')}"`;
+}
+
 function count(text: string): number {
   if (!/^-?\d+$/.test(text)) throw new ReplyProtocolError(`bad length '${text}'`);
   return Number(text);
@@ -105,11 +116,10 @@ function parseAt(buf: Buffer, pos: number): Step {
     case '*':
     case '~':
     case '>':
-    case '%':
-    case '|': {
+    case '%': {
       let n = count(text);
       if (n < 0) return { reply: { type: 'nil' }, end };
-      if (type === '%' || type === '|') n *= 2;
+      if (type === '%') n *= 2;
       const elements: Reply[] = [];
       let p = end;
       for (let i = 0; i < n; i++) {
@@ -118,12 +128,11 @@ function parseAt(buf: Buffer, pos: number): Step {
         elements.push(s.reply);
         p = s.end;
       }
-      // An attribute describes the reply that follows it; the CLI shows only that reply.
-      if (type === '|') return parseAt(buf, p);
       const kind = type === '*' ? 'array' : type === '~' ? 'set' : type === '>' ? 'push' : 'map';
       return { reply: { type: kind, elements }, end: p };
     }
     default:
-      throw new ReplyProtocolError(`unexpected reply type byte '${type}'`);
+      // hiredis (as bundled with redis-cli 7.0) knows no attribute type ('|') either.
+      throw new ReplyProtocolError(`Protocol error, got ${chrtos(buf[pos]!)} as reply type byte`);
   }
 }

@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 import { formatRaw, formatTTY, repr } from '../../src/cli/format.js';
 import { argumentSyntax, helpFor, parseCommandDocs } from '../../src/cli/help.js';
 import { DEFAULT_PORT, parseCliArgs } from '../../src/cli/main.js';
+import { defaultOptions } from '../../src/cli/options.js';
 import { encodeCommand, ReplyReader, type Reply } from '../../src/cli/reply.js';
 
 function read(bytes: string): Reply[] {
@@ -58,7 +59,6 @@ describe('mini-kv-cli - formatting like redis-cli', () => {
       ['_\r\n', '(nil)\n'],
       [',1.5\r\n', '(double) 1.5\n'],
       ['#t\r\n', '(true)\n'],
-      ['(12345678901234567890\r\n', '(big number) 12345678901234567890\n'],
       ['=15\r\ntxt:Some string\r\n', 'Some string\n'],
       ['*0\r\n', '(empty array)\n'],
       ['%0\r\n', '(empty hash)\n'],
@@ -101,8 +101,13 @@ describe('mini-kv-cli - reading replies', () => {
     }
   });
 
-  test('Attributes are skipped and the reply they describe is kept', () => {
-    assert.deepEqual(read('|1\r\n+key-popularity\r\n%1\r\n$1\r\na\r\n,0.19\r\n:7\r\n'), [{ type: 'integer', value: '7' }]);
+  test('Attributes are a protocol error, as in the hiredis inside redis-cli 7.0', () => {
+    assert.throws(() => read('|1\r\n+key-popularity\r\n%1\r\n$1\r\na\r\n,0.19\r\n:7\r\n'), { message: 'Protocol error, got "|" as reply type byte' });
+  });
+
+  test('Big numbers cannot be formatted by redis-cli 7.0: "Unknown reply type: 13"', () => {
+    assert.throws(() => formatTTY(read('(12345678901234567890\r\n')[0]!), { message: 'Unknown reply type: 13' });
+    assert.throws(() => formatRaw(read('(1\r\n')[0]!), { message: 'Unknown reply type: 13' });
   });
 
   test('encodeCommand sends strings as UTF-8 and Buffers as they are', () => {
@@ -112,22 +117,55 @@ describe('mini-kv-cli - reading replies', () => {
 
 describe('mini-kv-cli - command line', () => {
   test('Defaults: 127.0.0.1, port 8080 (mini-kv), db 0, RESP2, output style by terminal', () => {
-    assert.deepEqual(parseCliArgs([]), { host: '127.0.0.1', port: DEFAULT_PORT, password: null, db: 0, resp3: false, raw: null, noAuthWarning: false, command: [] });
+    assert.deepEqual(parseCliArgs([]), defaultOptions());
+    const o = defaultOptions();
+    assert.deepEqual([o.host, o.port, o.password, o.db, o.resp3, o.raw, o.output, o.repeat, o.command], ['127.0.0.1', DEFAULT_PORT, null, 0, false, null, null, 1, []]);
     assert.equal(DEFAULT_PORT, 8080);
   });
 
   test('Options before the command; everything after the command name is its arguments', () => {
     const o = parseCliArgs(['-h', 'localhost', '-p', '7000', '-a', 'pw', '-n', '3', '--resp3', '--no-raw', 'set', 'k', '-p', '--raw']);
     assert.ok(typeof o === 'object');
-    assert.deepEqual(o, { host: 'localhost', port: 7000, password: 'pw', db: 3, resp3: true, raw: false, noAuthWarning: false, command: ['set', 'k', '-p', '--raw'] });
+    assert.deepEqual({ ...o }, { ...defaultOptions(), host: 'localhost', port: 7000, password: 'pw', authWarning: true, db: 3, resp3: true, raw: false, output: 'standard', command: ['set', 'k', '-p', '--raw'] });
   });
 
-  test('Bad options are usage errors', () => {
-    assert.throws(() => parseCliArgs(['-p']), /option '-p' needs a value/);
-    assert.throws(() => parseCliArgs(['-p', 'x']), /invalid value for '-p': 'x'/);
-    assert.throws(() => parseCliArgs(['-p', '70000']), /invalid value for '-p': '70000'/);
-    assert.throws(() => parseCliArgs(['--bogus']), /unrecognized option '--bogus'/);
+  test('Bad options are usage errors in redis-cli\'s words; numbers are read as atoi reads them', () => {
+    assert.throws(() => parseCliArgs(['-p']), { message: "Unrecognized option or bad number of args for: '-p'" });
+    assert.throws(() => parseCliArgs(['--bogus']), { message: "Unrecognized option or bad number of args for: '--bogus'" });
+    assert.throws(() => parseCliArgs(['-2', '-3']), { message: 'Options -2 and -3 are mutually exclusive.' });
+    assert.throws(() => parseCliArgs(['-x', '-X', 't']), { message: 'Options -x and -X are mutually exclusive.' });
+    assert.throws(() => parseCliArgs(['-u', 'http://x']), { message: 'Invalid URI scheme' });
+    assert.throws(() => parseCliArgs(['--quoted-pattern', '"a']), { message: 'Invalid quoted string specified for --quoted-pattern.' });
+    assert.throws(() => parseCliArgs(['--show-pushes', 'maybe']), { message: "Unknown --show-pushes value 'maybe' (valid: '[y]es', '[n]o')" });
+    const p = parseCliArgs(['-p', '70x', '-n', 'x', '-i', '0.25s', '-r', '-1']);
+    assert.ok(typeof p === 'object');
+    assert.deepEqual([p.port, p.db, p.interval, p.repeat], [70, 0, 0.25, -1]);
     assert.equal(parseCliArgs(['--help']), 'help');
+    assert.equal(parseCliArgs(['-h']), 'help');
+    assert.equal(parseCliArgs(['-v']), 'version');
+  });
+
+  test('-u redis://[[user]:pass@]host[:port][/db]; rediss:// turns TLS on', () => {
+    const u = parseCliArgs(['-u', 'redis://al%40ice:p%3Ass@example.com:7001/4']);
+    assert.ok(typeof u === 'object');
+    assert.deepEqual([u.user, u.password, u.host, u.port, u.db, u.tls, u.authWarning], ['al@ice', 'p:ss', 'example.com', 7001, 4, false, true]);
+    const t = parseCliArgs(['-u', 'rediss://h']);
+    assert.ok(typeof t === 'object');
+    assert.deepEqual([t.host, t.port, t.tls, t.password], ['h', DEFAULT_PORT, true, null]);
+    const only = parseCliArgs(['-u', 'redis://:secret@/2']);
+    assert.ok(typeof only === 'object');
+    assert.deepEqual([only.user, only.password, only.host, only.db], ['', 'secret', '127.0.0.1', 2]);
+  });
+
+  test('--json asks for RESP3 unless -2 or -3 decides; REDISCLI_AUTH is used without a warning', () => {
+    const j = parseCliArgs(['--json']);
+    const j2 = parseCliArgs(['--json', '-2']);
+    const j3 = parseCliArgs(['-3', '--quoted-json']);
+    assert.ok(typeof j === 'object' && typeof j2 === 'object' && typeof j3 === 'object');
+    assert.deepEqual([j.jsonResp3, j.output, j2.jsonResp3, j3.jsonResp3, j3.resp3, j3.output], [true, 'json', false, false, true, 'quoted-json']);
+    const env = parseCliArgs(['ping'], { REDISCLI_AUTH: 'pw' });
+    assert.ok(typeof env === 'object');
+    assert.deepEqual([env.password, env.authWarning], ['pw', false]);
   });
 });
 
