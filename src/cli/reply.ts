@@ -7,7 +7,8 @@
  * own parser (src/protocol) is the one built for throughput.
  *
  * It reads what hiredis (the reader inside redis-cli 7.0) reads, no more: an
- * attribute (`|`) is a protocol error there, so it is one here too.
+ * attribute (`|`) or a blob error (`!`) is a protocol error there, so it is
+ * one here too.
  */
 
 export type Reply =
@@ -102,14 +103,12 @@ function parseAt(buf: Buffer, pos: number): Step {
     case '_':
       return { reply: { type: 'nil' }, end };
     case '$':
-    case '=':
-    case '!': {
+    case '=': {
       const n = count(text);
       if (n < 0) return { reply: { type: 'nil' }, end };
       if (buf.length < end + n + 2) return INCOMPLETE;
       const value = buf.subarray(end, end + n);
       const next = end + n + 2;
-      if (type === '!') return { reply: { type: 'error', value: value.toString('latin1') }, end: next };
       if (type === '=') return { reply: { type: 'verbatim', format: value.toString('latin1', 0, 3), value: value.subarray(4) }, end: next };
       return { reply: { type: 'string', value: Buffer.from(value) }, end: next };
     }
@@ -132,7 +131,7 @@ function parseAt(buf: Buffer, pos: number): Step {
       return { reply: { type: kind, elements }, end: p };
     }
     default:
-      // hiredis (as bundled with redis-cli 7.0) knows no attribute type ('|') either.
+      // hiredis (as bundled with redis-cli 7.0) knows neither attributes ('|') nor blob errors ('!').
       throw new ReplyProtocolError(`Protocol error, got ${chrtos(buf[pos]!)} as reply type byte`);
   }
 }
