@@ -67,6 +67,13 @@ export async function run(o: CliOptions, io: Io): Promise<number> {
 
 /** The binary's entry point; resolves with the exit code. */
 export async function main(argv: readonly string[], io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }): Promise<number> {
+  if (io.stdout === process.stdout) {
+    // redis-cli dies of SIGPIPE when its reader goes away (`| head`); Node ignores SIGPIPE, so leave as quietly.
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(141);
+      throw e;
+    });
+  }
   let o: CliOptions;
   try {
     const parsed = parseCliArgs(argv, io.env ?? process.env);
