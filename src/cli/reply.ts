@@ -51,6 +51,13 @@ export class ReplyReader {
     this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
   }
 
+  /** Drops empty lines before the next reply (a server reading requests ignores them, as --pipe relies on). */
+  skipEmptyLines(): void {
+    let i = 0;
+    while (i + 1 < this.buf.length && this.buf[i] === 13 && this.buf[i + 1] === 10) i += 2;
+    if (i > 0) this.buf = this.buf.subarray(i);
+  }
+
   /** The next complete reply, or undefined while it is still arriving. */
   next(): Reply | undefined {
     if (this.buf.length === 0) return undefined;

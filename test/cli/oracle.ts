@@ -51,6 +51,11 @@ export async function miniCli(args: string[], opts: RunOptions = {}): Promise<Ru
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 
+/** Whether redis-cli is the live oracle (MINIKV_CLI_USE_FIXTURES=1 forces the recorded fixtures instead). */
+export function oracleLive(): boolean {
+  return redisCli() !== null && process.env.MINIKV_CLI_USE_FIXTURES !== '1';
+}
+
 /** Runs redis-cli to its exit (10 s at most). */
 export function redisCliRun(args: string[], opts: RunOptions = {}): Promise<Run> {
   return new Promise((resolve) => {
@@ -76,10 +81,11 @@ export const MINI_CLI_BIN = fileURLToPath(new URL('../../../bin/mini-kv-cli.js',
  * once `lines` lines have arrived on stdout (or 5 s have passed), then sends
  * SIGINT and waits for the exit.
  */
-export function spawnUntil(bin: 'mini' | 'redis', args: string[], lines: number, opts: RunOptions & { onLines?: (child: ChildProcess) => void } = {}): Promise<Run & { signal: string | null }> {
+export function spawnUntil(bin: 'mini' | 'redis', args: string[], lines: number, opts: RunOptions & { onLines?: (child: ChildProcess) => void; until?: RegExp } = {}): Promise<Run & { signal: string | null }> {
   return new Promise((resolve) => {
-    const cmd = bin === 'mini' ? process.execPath : redisCli()!;
-    const argv = bin === 'mini' ? [MINI_CLI_BIN, ...args] : args;
+    // stdbuf keeps redis-cli's stdio line-buffered on a pipe, so nothing is lost to the SIGINT.
+    const cmd = bin === 'mini' ? process.execPath : existsSync('/usr/bin/stdbuf') ? '/usr/bin/stdbuf' : redisCli()!;
+    const argv = bin === 'mini' ? [MINI_CLI_BIN, ...args] : cmd === '/usr/bin/stdbuf' ? ['-oL', redisCli()!, ...args] : args;
     const child = spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: process.env.PATH, HOME: '/nonexistent', ...(opts.env ?? {}) } });
     let stdout = '';
     let stderr = '';
@@ -91,7 +97,7 @@ export function spawnUntil(bin: 'mini' | 'redis', args: string[], lines: number,
     };
     child.stdout.setEncoding('latin1').on('data', (d: string) => {
       stdout += d;
-      if (stdout.split('\n').length - 1 >= lines) stop();
+      if (opts.until !== undefined ? opts.until.test(stdout) : stdout.split('\n').length - 1 >= lines) stop();
     });
     child.stderr.setEncoding('latin1').on('data', (d: string) => (stderr += d));
     const t1 = setTimeout(stop, 5_000);
@@ -106,8 +112,8 @@ export function spawnUntil(bin: 'mini' | 'redis', args: string[], lines: number,
   });
 }
 
-/** A RESP reply from a fake server: bytes, or several writes with a pause between. */
-export type FakeReply = string | Buffer | { chunks: (string | Buffer)[]; gapMs: number };
+/** A RESP reply from a fake server: bytes, several writes with a pause between, or 'close' to hang up. */
+export type FakeReply = string | Buffer | { chunks: (string | Buffer)[]; gapMs: number } | 'close';
 
 export interface FakeServer {
   port: number;
@@ -130,12 +136,26 @@ export async function startFakeServer(respond: (args: string[]) => FakeReply | n
     sock.on('error', () => {});
     const reader = new ReplyReader();
     sock.on('data', async (d: Buffer) => {
+      // --pipe's final ECHO starts with an empty line, which a server ignores.
       reader.append(d);
-      for (let r = reader.next(); r !== undefined; r = reader.next()) {
+      for (;;) {
+        let r;
+        try {
+          reader.skipEmptyLines();
+          r = reader.next();
+        } catch {
+          sock.destroy();
+          return;
+        }
+        if (r === undefined) break;
         if (r.type !== 'array') continue;
         const args = r.elements.map((e) => (e.type === 'string' ? e.value.toString('latin1') : ''));
         received.push(args);
         const reply = respond(args) ?? '+OK\r\n';
+        if (reply === 'close') {
+          sock.destroy();
+          return;
+        }
         if (typeof reply === 'string' || Buffer.isBuffer(reply)) sock.write(typeof reply === 'string' ? Buffer.from(reply, 'latin1') : reply);
         else {
           for (const c of reply.chunks) {

@@ -11,8 +11,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { NO_REDIS_CLI, redisCli } from '../helpers.js';
-import { Fixtures, miniCli, redisCliRun, startFakeServer, type FakeServer, type Run, type RunOptions } from './oracle.js';
+import { NO_REDIS_CLI } from '../helpers.js';
+import { Fixtures, miniCli, oracleLive, redisCliRun, startFakeServer, type FakeServer, type Run, type RunOptions } from './oracle.js';
 
 const HELLO3 = '%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$6\r\n7.0.15\r\n$5\r\nproto\r\n:3\r\n$2\r\nid\r\n:13493\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n';
 const COMMAND_INFO_GET =
@@ -82,7 +82,7 @@ const MODES: Record<string, string[]> = {
 
 let fake: FakeServer;
 const fixtures = new Fixtures('formats');
-const hasRedisCli = redisCli() !== null;
+const hasRedisCli = oracleLive();
 
 before(async () => {
   const byCommand = new Map(Object.values(CASES).map((c) => [c.cmd.join(' ').toLowerCase(), c.reply]));
