@@ -49,18 +49,29 @@ export function systemErrorText(e: NodeJS.ErrnoException): string {
   }
 }
 
-/** OpenSSL's text for the certificate checks Node reports by code (what hiredis's errstr says). */
+/**
+ * hiredis's errstr for a failed handshake: "SSL_connect failed: " and
+ * OpenSSL's reason string. Node names certificate failures by code and
+ * other OpenSSL errors in a message carrying the same reason.
+ */
 function tlsErrorText(e: NodeJS.ErrnoException): string {
   const code = e.code ?? '';
-  if (/CERT|VERIFY|SELF_SIGNED|ISSUER/.test(code)) return 'error:0A000086:SSL routines::certificate verify failed';
+  if (/CERT|VERIFY|SELF_SIGNED|ISSUER/.test(code)) return 'SSL_connect failed: certificate verify failed';
+  const m = /SSL routines:[^:]*:([^:]+):/.exec(e.message);
+  if (m !== null) return `SSL_connect failed: ${m[1]}`;
   if (code === 'ECONNRESET' || code === 'EPIPE') return 'Connection reset by peer';
   return e.message;
 }
 
-/** Reads the files of --cacertdir as CA certificates (OpenSSL reads hashed names lazily; Node needs them up front). */
+/**
+ * Reads --cacertdir's CA certificates. OpenSSL looks a CA up there by its
+ * subject hash (files named like 9a8b7c6d.0, made by c_rehash); Node needs
+ * them up front, so every file so named is read and nothing else.
+ */
 function readCaDir(dir: string): Buffer[] {
   const out: Buffer[] = [];
   for (const name of readdirSync(dir)) {
+    if (!/^[0-9a-f]{8}\.\d+$/.test(name)) continue;
     const p = join(dir, name);
     try {
       if (statSync(p).isFile()) {
@@ -130,8 +141,10 @@ export class CliConnection {
 
   /**
    * Connects (and does the TLS handshake with --tls), or rejects with
-   * redis-cli's wording: "Could not connect to Redis at host:port: reason",
-   * "Could not negotiate a TLS connection: reason".
+   * redis-cli's wording: "Could not connect to Redis at host:port: reason"
+   * (a failed handshake included: "SSL_connect failed: certificate verify
+   * failed"), or "Could not negotiate a TLS connection: reason" for bad
+   * certificate files.
    */
   static connect(o: ConnectOptions): Promise<CliConnection> {
     const where = o.socket ? o.socket : `${o.host}:${o.port}`;
@@ -140,7 +153,7 @@ export class CliConnection {
       let tcpUp = false;
       const fail = (e: NodeJS.ErrnoException): void => {
         socket.destroy();
-        if (o.tls && tcpUp) reject(new CliConnectionError(`Could not negotiate a TLS connection: ${tlsErrorText(e)}`));
+        if (o.tls && tcpUp) reject(new CliConnectionError(`Could not connect to Redis at ${where}: ${tlsErrorText(e)}`));
         else reject(new CliConnectionError(`Could not connect to Redis at ${where}: ${systemErrorText(e)}`));
       };
       const ready = (): void => {
