@@ -45,7 +45,6 @@ export async function run(o: CliOptions, io: Io): Promise<number> {
     switch (o.mode) {
       case 'latency': return await latencyMode(o, io, false);
       case 'latency-history': return await latencyMode(o, io, true);
-      case 'latency-dist': return await latencyMode(o, io, false);
       case 'pipe': return await pipeMode(o, io);
       case 'bigkeys': return await bigKeysMode(o, io, false);
       case 'memkeys': return await bigKeysMode(o, io, true);

@@ -74,7 +74,8 @@ export interface CliOptions {
   quotedInput: boolean;
   tls: boolean;
   tlsOptions: TlsOptions;
-  mode: 'command' | 'scan' | 'bigkeys' | 'memkeys' | 'stat' | 'latency' | 'latency-history' | 'latency-dist' | 'pipe';
+  /** The mode main() runs; --latency-dist, --hotkeys, --lru-test, --replica, --rdb, --eval and --cluster are not supported. */
+  mode: 'command' | 'scan' | 'bigkeys' | 'memkeys' | 'stat' | 'latency' | 'latency-history' | 'pipe';
   /** --pattern (UTF-8) or --quoted-pattern (unquoted bytes). */
   pattern: Buffer | null;
   /** --count / --type for --scan (redis-cli 7.2's options; 7.0 has neither). */
@@ -360,7 +361,6 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
       o.output = a === '--json' ? 'json' : 'quoted-json';
     } else if (a === '--latency') o.mode = o.mode === 'latency-history' ? o.mode : 'latency';
     else if (a === '--latency-history') o.mode = 'latency-history';
-    else if (a === '--latency-dist') o.mode = 'latency-dist';
     else if (a === '--stat') o.mode = 'stat';
     else if (a === '--scan') o.mode = 'scan';
     else if (a === '--pattern' && !lastarg) o.pattern = Buffer.from(next(), 'utf8');

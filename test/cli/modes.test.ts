@@ -140,6 +140,18 @@ describe('mini-kv-cli - pub/sub and MONITOR keep printing until SIGINT', () => {
     }
   });
 
+  test('SIGINT while subscribed from piped stdin leaves pub/sub mode, connects again and goes on with the next line', async (t) => {
+    const args = [...P(), '--no-raw'];
+    const stdin = 'subscribe news\nping\n';
+    const mine = await spawnUntil('mini', args, 10, { stdin });
+    assert.deepEqual({ code: mine.code, signal: mine.signal }, { code: 0, signal: null });
+    const expected = 'Reading messages... (press Ctrl-C to quit)\n1) "subscribe"\n2) "news"\n3) (integer) 1\n1) "message"\n2) "news"\n3) "hello"\n1) "message"\n2) "news"\n3) "two\\nlines"\nOK\n';
+    assert.deepEqual([mine.stdout, mine.stderr], [expected, '']);
+    if (!live) return t.diagnostic(`${NO_REDIS_CLI}: checked against the expected strings only`);
+    const r = await spawnUntil('redis', args, 10, { stdin });
+    assert.deepEqual([r.stdout, r.stderr, r.code], [mine.stdout, mine.stderr, mine.code]);
+  });
+
   test('MONITOR answered with an error prints it and exits 0; SUBSCRIBE in RESP2 after an error returns', async () => {
     const f = await startFakeServer((args) => (args[0]!.toUpperCase() === 'MONITOR' ? '-ERR MONITOR isn\'t allowed here\r\n' : null));
     try {

@@ -160,6 +160,21 @@ describe('mini-kv-cli prints every reply shape exactly as redis-cli 7.0.15', () 
     assert.equal(compared, cases.length);
   });
 
+  test('--show-pushes yes prints RESP3 pushes even when stdout is not a terminal; no hides them on one', async (t) => {
+    const cases: [string, string[], Record<string, string>][] = [
+      ['push|show-pushes-yes', ['-3', '--show-pushes', 'yes', ...CASES.push!.cmd], {}],
+      ['push|show-pushes-no', ['-3', '--show-pushes', 'no', ...CASES.push!.cmd], { FAKETTY: '1' }],
+    ];
+    let compared = 0;
+    for (const [key, args, env] of cases) {
+      const expected = await oracle(key, args, { env });
+      if (expected === undefined) continue;
+      assert.deepEqual(await miniCli(['-p', String(fake.port), ...args], { env }), expected, key);
+      compared++;
+    }
+    if (compared === 0) return t.skip(NO_REDIS_CLI);
+  });
+
   for (const [mode, flags] of Object.entries({ tty: ['--no-raw'], raw: [], csv: ['--csv'], json: ['--json'] })) {
     test(`commands piped on stdin, ${mode}`, async (t) => {
       const lines = ['get str', 'get', 'incr n', '', 'get nokey', 'keys nomatch*', '"unbalanced', 'mget str nokey empty', 'hgetall h', '2 get str', '0 get str', 'command info get', 'info', 'client list', 'eval "return nested" 0', ':set hints', ':set bogus', ':bogus', 'restart', 'get bin', 'quit', 'get str'];
