@@ -78,7 +78,7 @@ before(async () => {
     }
     if (name === 'PSUBSCRIBE') return `>3\r\n${bulk('psubscribe')}${bulk(args[1]!)}:1\r\n>4\r\n${bulk('pmessage')}${bulk(args[1]!)}${bulk('news.1')}${bulk('x')}`;
     if (name === 'MONITOR') return { chunks: ['+OK\r\n', '+1700000000.123456 [0 127.0.0.1:5555] "set" "a" "b"\r\n', '+1700000000.223456 [0 127.0.0.1:5555] "get" "a"\r\n'], gapMs: 10 };
-    if (name === 'DIE') return 'close';
+    if (name === 'DIE' || name === 'SHUTDOWN') return 'close';
     if (name === 'ECHO' && args.length === 2 && args[1]!.length === 20) return ''; // swallow the --pipe marker
     return keyspace(args);
   });
@@ -337,6 +337,14 @@ describe('mini-kv-cli - -r, -i, -x, -X, -e and a lost connection', () => {
     const expected = await oracle('lost-connection', [...P(), ...[]], { stdin });
     const mine = await miniCli(P(), { stdin });
     assert.deepEqual(mine, { code: 0, stdout: '9\n9\n', stderr: 'Error: Server closed the connection\n' });
+    if (expected === undefined) return t.skip(NO_REDIS_CLI);
+    assert.deepEqual(mine, expected);
+  });
+
+  test('SHUTDOWN: the server hanging up is its answer, so nothing is printed and the exit code is 0', async (t) => {
+    const mine = await miniCli([...P(), 'shutdown', 'nosave']);
+    assert.deepEqual(mine, { code: 0, stdout: '', stderr: '' });
+    const expected = await oracle('shutdown', [...P(), 'shutdown', 'nosave']);
     if (expected === undefined) return t.skip(NO_REDIS_CLI);
     assert.deepEqual(mine, expected);
   });

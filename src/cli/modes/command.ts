@@ -111,7 +111,7 @@ export class CommandRunner {
    * when the connection was lost and the caller should report it (only when
    * interactive); one-shot mode prints "Error: ..." and exits 1 instead.
    */
-  private async readReply(argv: readonly string[]): Promise<Reply | 'reconnected' | null> {
+  private async readReply(argv: readonly string[]): Promise<Reply | 'reconnected' | 'shutdown' | null> {
     let r: Reply;
     try {
       r = await this.session!.conn.read();
@@ -120,6 +120,11 @@ export class CommandRunner {
         this.aborted = false;
         this.blocking = false;
         return (await this.connect(true)) ? 'reconnected' : null;
+      }
+      // SHUTDOWN: the server closing the connection is the expected answer (config.shutdown).
+      if (lower(argv[0]) === 'shutdown' && e instanceof CliConnectionError) {
+        this.close();
+        return 'shutdown';
       }
       if (this.interactive && e instanceof CliConnectionError) return null;
       put(this.io.stderr, `Error: ${(e as Error).message}\n`);
@@ -190,7 +195,7 @@ export class CommandRunner {
             put(this.io.stderr, `Error: ${conn.failureMessage()}\n`);
             throw new CliExit(1);
           }
-          if (r === 'reconnected') return true;
+          if (r === 'reconnected' || r === 'shutdown') return true;
           if (r.type === 'error') break;
         }
         this.blocking = false;
@@ -207,7 +212,7 @@ export class CommandRunner {
             put(this.io.stderr, `Error: ${conn.failureMessage()}\n`);
             throw new CliExit(1);
           }
-          if (r === 'reconnected' || r.type === 'error') break;
+          if (r === 'reconnected' || r === 'shutdown' || r.type === 'error') break;
         }
         this.blocking = false;
         conn.pushesAsReplies = false;
@@ -215,6 +220,7 @@ export class CommandRunner {
       }
       const r = await this.readReply(argv);
       if (r === null) return false;
+      if (r === 'shutdown') return true;
       if (r === 'reconnected') continue;
       this.track(argv, r);
       if (this.o.interval > 0) await sleep(this.o.interval);
