@@ -84,7 +84,7 @@ describe('mini-kv-cli - TLS', () => {
     if (!live) t.diagnostic(`${NO_REDIS_CLI}: checked against the expected strings only`);
   });
 
-  test('TLS failures in redis-cli\'s words: unverified server, bad files, plain port', async (t) => {
+  test('TLS failures in redis-cli\'s words: unverified server, bad files, the plain port', async (t) => {
     if (!openssl) return t.skip('openssl is not installed');
     const p = String(tlsServer!.tlsPort);
     await both(['-p', p, '--tls', 'ping'], { code: 1, stdout: '', stderr: `Could not connect to Redis at 127.0.0.1:${p}: SSL_connect failed: certificate verify failed\n` });
@@ -93,8 +93,11 @@ describe('mini-kv-cli - TLS', () => {
     const twice = (m: string): Run => ({ code: 1, stdout: '', stderr: `Could not negotiate a TLS connection: ${m}\n`.repeat(2) });
     await both(['-p', p, '--tls', '--cacert', f('nope.crt'), 'ping'], twice('Invalid CA Certificate File/Directory'));
     await both(['-p', p, '--tls', '--cacert', f('ca.crt'), '--cert', f('nope.crt'), 'ping'], twice('Invalid client certificate'));
+    // TLS to the plain port: OpenSSL's reason, or a reset when the server hangs up first (a race in both clients).
     const plainPort = String(tlsServer!.port);
-    await both(['-p', plainPort, '--tls', '--insecure', 'ping'], { code: 1, stdout: '', stderr: `Could not connect to Redis at 127.0.0.1:${plainPort}: SSL_connect failed: wrong version number\n` });
+    const r = await miniCli(['-p', plainPort, '--tls', '--insecure', 'ping']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, new RegExp(`^Could not connect to Redis at 127\\.0\\.0\\.1:${plainPort}: (SSL_connect failed: wrong version number|Connection reset by peer)\n$`));
     if (!live) t.diagnostic(`${NO_REDIS_CLI}: checked against the expected strings only`);
   });
 });

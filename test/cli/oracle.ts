@@ -46,7 +46,7 @@ export async function miniCli(args: string[], opts: RunOptions = {}): Promise<Ru
   const stdout = sink();
   const stderr = sink();
   const input = opts.stdin ?? '';
-  const stdin = Readable.from(input === '' ? [] : [typeof input === 'string' ? Buffer.from(input, 'latin1') : input]) as Readable & { isTTY?: boolean };
+  const stdin = Readable.from(input === '' ? [] : [typeof input === 'string' ? Buffer.from(input, 'utf8') : input]) as Readable & { isTTY?: boolean };
   const code = await main(args, { stdout, stderr, stdin, env: opts.env ?? {} });
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }

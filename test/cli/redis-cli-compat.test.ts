@@ -11,7 +11,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { NO_REDIS_CLI } from '../helpers.js';
+import { NO_REDIS_CLI, startTestServer, type TestServer } from '../helpers.js';
 import { Fixtures, miniCli, oracleLive, redisCliRun, startFakeServer, type FakeServer, type Run, type RunOptions } from './oracle.js';
 
 const HELLO3 = '%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$6\r\n7.0.15\r\n$5\r\nproto\r\n:3\r\n$2\r\nid\r\n:13493\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n';
@@ -187,5 +187,86 @@ describe('mini-kv-cli prints every reply shape exactly as redis-cli 7.0.15', () 
 
   test('the fake server saw what redis-cli sends: HELLO 3 only with -3 or --json', () => {
     assert.ok(fake.received.some((a) => a.join(' ') === 'HELLO 3'));
+  });
+});
+
+describe('mini-kv-cli against mini-kv itself prints what redis-cli prints', () => {
+  let mk: TestServer;
+  before(async () => {
+    mk = await startTestServer();
+  });
+  after(async () => {
+    await mk.close();
+  });
+
+  /** Commands whose replies do not depend on time, ports or connection ids; run in order on a fresh server. */
+  const SCRIPT: string[][] = [
+    ['set', 'greeting', 'hello world'],
+    ['set', 'bin', 'ÿ"q"\n\t\\'],
+    ['mset', 'a', '1', 'b', '2', 'c', 'é'],
+    ['get', 'greeting'],
+    ['get', 'bin'],
+    ['get', 'c'],
+    ['get', 'nokey'],
+    ['mget', 'a', 'nokey', 'b', 'greeting'],
+    ['incr', 'a'],
+    ['incr', 'greeting'],
+    ['incrbyfloat', 'b', '1.5'],
+    ['append', 'a', 'x'],
+    ['strlen', 'greeting'],
+    ['getrange', 'greeting', '0', '4'],
+    ['exists', 'a', 'b', 'nokey'],
+    ['type', 'a'],
+    ['ttl', 'a'],
+    ['expire', 'a', '100'],
+    ['keys', 'nomatch*'],
+    ['dbsize'],
+    ['echo', 'two words'],
+    ['ping'],
+    ['nosuchcommand', 'x'],
+    ['get'],
+    ['command', 'info', 'get', 'set'],
+    ['command', 'count'],
+    ['config', 'get', 'databases'],
+    ['info', 'keyspace'],
+    ['del', 'a', 'b', 'nokey'],
+  ];
+  const STYLES: Record<string, string[]> = { tty: ['--no-raw'], raw: [], csv: ['--csv'], json: ['--json'], resp3: ['-3', '--no-raw'] };
+
+  for (const [style, flags] of Object.entries(STYLES)) {
+    test(`one-shot commands on mini-kv, ${style}`, async (t) => {
+      // The whole script through mini-kv-cli, then again from an empty server through redis-cli: each command meets the same state.
+      const port = String(mk.port);
+      await miniCli(['-p', port, 'flushall']);
+      const mine: Run[] = [];
+      for (const cmd of SCRIPT) mine.push(await miniCli(['-p', port, ...flags, ...cmd]));
+      await miniCli(['-p', port, 'flushall']);
+      let compared = 0;
+      for (let i = 0; i < SCRIPT.length; i++) {
+        const key = `mini-kv|${style}|${SCRIPT[i]!.join(' ')}`;
+        const expected = hasRedisCli ? await redisCliRun(['-p', port, ...flags, ...SCRIPT[i]!]) : fixtures.get(key);
+        if (hasRedisCli && fixtures.recording) fixtures.set(key, expected!);
+        if (expected === undefined) continue;
+        assert.deepEqual(mine[i], expected, SCRIPT[i]!.join(' '));
+        compared++;
+      }
+      if (compared === 0) return t.skip(NO_REDIS_CLI);
+      assert.equal(compared, SCRIPT.length);
+    });
+  }
+
+  test('the same script piped on stdin, tty and raw', async (t) => {
+    const quote = (w: string): string => (/^[^\s"']+$/.test(w) ? w : `"${w.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`);
+    const stdin = SCRIPT.map((c) => c.map(quote).join(' ')).join('\n') + '\n';
+    for (const flags of [['--no-raw'], []]) {
+      await miniCli(['-p', String(mk.port), 'flushall']);
+      const mine = await miniCli(['-p', String(mk.port), ...flags], { stdin });
+      await miniCli(['-p', String(mk.port), 'flushall']);
+      const key = `mini-kv|stdin|${flags.join(' ')}`;
+      const expected = hasRedisCli ? await redisCliRun(['-p', String(mk.port), ...flags], { stdin }) : fixtures.get(key);
+      if (hasRedisCli && fixtures.recording) fixtures.set(key, expected!);
+      if (expected === undefined) return t.skip(NO_REDIS_CLI);
+      assert.deepEqual(mine, expected, flags.join(' ') || 'raw');
+    }
   });
 });

@@ -13,11 +13,31 @@
  * 500 ms or more is followed by its time, "(0.52s)", in TTY style. -e has no
  * effect here, as in redis-cli (the session counts as interactive).
  */
-import readline from 'node:readline';
+import type { Readable } from 'node:stream';
 import { splitInlineArgs } from '../../protocol/inline-parser.js';
 import type { CliOptions } from '../options.js';
 import { put, type Io } from '../session.js';
 import { CommandRunner } from './command.js';
+
+/**
+ * The lines of a byte stream as latin1 strings (one char per byte), split
+ * on "\n" only, as linenoise reads a non-terminal stdin: a "\r" stays in
+ * the line (sdssplitargs then takes it for a space), and a last line
+ * without "\n" still counts.
+ */
+async function* byteLines(input: Readable): AsyncGenerator<string> {
+  let rest = '';
+  for await (const chunk of input) {
+    rest += typeof chunk === 'string' ? Buffer.from(chunk, 'utf8').toString('latin1') : (chunk as Buffer).toString('latin1');
+    let nl = rest.indexOf('\n');
+    while (nl !== -1) {
+      yield rest.slice(0, nl);
+      rest = rest.slice(nl + 1);
+      nl = rest.indexOf('\n');
+    }
+  }
+  if (rest !== '') yield rest;
+}
 
 /** Runs the commands on stdin in order; resolves with the exit code (0, as redis-cli). */
 export async function runLines(o: CliOptions, io: Io): Promise<number> {
@@ -34,11 +54,10 @@ export async function runLines(o: CliOptions, io: Io): Promise<number> {
   process.on('SIGINT', onSigint);
   await runner.connect(false, false);
   const input = io.stdin ?? process.stdin;
-  const rl = readline.createInterface({ input, terminal: false, crlfDelay: Infinity });
   try {
-    for await (const text of rl) {
+    for await (const text of byteLines(input)) {
       if (text === '') continue;
-      const bytes = Buffer.from(text, 'utf8');
+      const bytes = Buffer.from(text, 'latin1');
       const words = splitInlineArgs(bytes, 0, bytes.length);
       if (words === null) {
         out('Invalid argument(s)\n');
@@ -86,7 +105,6 @@ export async function runLines(o: CliOptions, io: Io): Promise<number> {
     }
     return 0;
   } finally {
-    rl.close();
     process.off('SIGINT', onSigint);
     runner.close();
   }
