@@ -24,18 +24,31 @@ import { AUTH_WARNING, CLI_VERSION, CliUsageError, parseCliArgs, USAGE, type Cli
 import { runRepl } from './repl.js';
 import { formatReply, outputMode, put, type Io } from './session.js';
 
-/** askPassword(): prompts on stdout and reads one line with the echo masked. */
+/**
+ * askPassword(): one line from stdin. On a terminal the prompt is shown and
+ * each typed character echoes as '*' (linenoise's mask mode); from a pipe,
+ * as linenoise's no-tty path, there is no prompt and no echo.
+ */
 function askPassword(io: Io, message: string): Promise<string> {
   return new Promise((resolve) => {
     const input = io.stdin ?? process.stdin;
-    const rl = readline.createInterface({ input, output: undefined, terminal: false });
-    put(io.stdout, message);
-    rl.once('line', (l) => {
+    const tty = Boolean(input.isTTY);
+    const rl = readline.createInterface({ input, output: tty ? io.stdout : undefined, terminal: tty });
+    if (tty) {
+      const r = rl as unknown as { _writeToOutput: (s: string) => void; line: string };
+      r._writeToOutput = (s: string): void => {
+        put(io.stdout, s === message ? s : s.startsWith(message) ? message + '*'.repeat(r.line.length) : s.replace(/[^\r\n]/g, '*'));
+      };
+    }
+    let done = false;
+    rl.question(tty ? message : '', (line) => {
+      done = true;
       rl.close();
-      put(io.stdout, '\n');
-      resolve(l);
+      resolve(line);
     });
-    rl.once('close', () => resolve(''));
+    rl.once('close', () => {
+      if (!done) resolve('');
+    });
   });
 }
 

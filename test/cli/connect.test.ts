@@ -117,7 +117,9 @@ describe('mini-kv-cli - connecting and authenticating', () => {
     await both(['-p', p, '--user', 'default', '--pass', 's3cret', '--no-auth-warning', 'ping'], { code: 0, stdout: 'PONG\n', stderr: '' });
     await both(['-u', `redis://default:s3cret@127.0.0.1:${p}`, 'ping'], { code: 0, stdout: 'PONG\n', stderr: warning });
     await both(['-p', p, '-a', 'wrong', '--no-auth-warning', 'ping'], { code: 0, stdout: 'NOAUTH Authentication required.\n\n', stderr: 'AUTH failed: WRONGPASS invalid username-password pair or user is disabled.\n' });
-    assert.deepEqual(await miniCli(['-p', p, 'ping'], { env: { REDISCLI_AUTH: 's3cret' } } as never), { code: 0, stdout: 'PONG\n', stderr: '' });
+    assert.deepEqual(await miniCli(['-p', p, 'ping'], { env: { REDISCLI_AUTH: 's3cret' } }), { code: 0, stdout: 'PONG\n', stderr: '' });
+    // --askpass reads the password from stdin (no prompt when stdin is not a terminal) and ignores -a.
+    await both(['-p', p, '--askpass', '-a', 'wrong', '--no-auth-warning', 'ping'], { code: 0, stdout: 'PONG\n', stderr: '' }, { stdin: 's3cret\n' });
     if (!live) t.diagnostic(`${NO_REDIS_CLI}: checked against the expected strings only`);
   });
 

@@ -178,6 +178,33 @@ describe('mini-kv-cli - --scan, --bigkeys, --memkeys, --stat', () => {
     });
   }
 
+  test('SIGINT stops --bigkeys after the current batch and prints the summary so far; --scan just stops (exit 0)', async (t) => {
+    // A keyspace that never ends: every SCAN returns one more key and a non-zero cursor, a little late.
+    let n = 0;
+    const endless = await startFakeServer((args) => {
+      const cmd = args[0]!.toUpperCase();
+      if (cmd === 'SCAN') return { chunks: ['', arr(bulk('5'), arr(bulk(`key:${n++}`)))], gapMs: 15 };
+      if (cmd === 'DBSIZE') return ':1000\r\n';
+      if (cmd === 'TYPE') return '+string\r\n';
+      if (cmd === 'STRLEN') return `:${args[1]!.length}\r\n`;
+      return null;
+    });
+    try {
+      const args = ['-p', String(endless.port), '--bigkeys'];
+      const big = await spawnUntil('mini', args, 0, { until: /"key:10"/ });
+      assert.deepEqual([big.code, big.signal, big.stderr], [0, null, '']);
+      assert.match(big.stdout, /\n-------- summary -------\n\n\[\d\d\.\d\d%\] Sampled \d+ keys in the keyspace!\n/);
+      const scan = await spawnUntil('mini', ['-p', String(endless.port), '--scan'], 3);
+      assert.deepEqual([scan.code, scan.signal], [0, null]);
+      if (!live) return t.diagnostic(`${NO_REDIS_CLI}: checked against the expected strings only`);
+      const theirs = await spawnUntil('redis', args, 0, { until: /"key:\d+"/ });
+      assert.deepEqual([theirs.code, theirs.signal], [0, null]);
+      assert.match(theirs.stdout, /\n-------- summary -------\n\n\[\d\d\.\d\d%\] Sampled \d+ keys in the keyspace!\n/);
+    } finally {
+      await endless.close();
+    }
+  });
+
   test('--bigkeys report, spelled out (summary order as redis-cli 7.0 prints it)', async () => {
     const r = await miniCli([...P(), '--bigkeys']);
     assert.equal(r.code, 0);
