@@ -211,15 +211,24 @@ export function atof(s: string): number {
   return m === null ? 0 : Number(m[1]);
 }
 
-/** percentDecode() of cli_common.c: %XX sequences become bytes; a bad one is kept as is. */
+/**
+ * percentDecode() of cli_common.c: %XX sequences become bytes. A '%' at the
+ * very end is "Incomplete URI encoding", one not followed by two hex digits
+ * "Illegal character in URI encoding" (both exit 1 in redis-cli).
+ */
 function percentDecode(s: string): string {
-  const bytes: number[] = [];
   const raw = Buffer.from(s, 'utf8');
+  const bytes: number[] = [];
   for (let i = 0; i < raw.length; i++) {
-    if (raw[i] === 0x25 && i + 2 < raw.length + 0 && /^[0-9a-fA-F]{2}$/.test(raw.toString('latin1', i + 1, i + 3))) {
-      bytes.push(parseInt(raw.toString('latin1', i + 1, i + 3), 16));
-      i += 2;
-    } else bytes.push(raw[i]!);
+    if (raw[i] !== 0x25) {
+      bytes.push(raw[i]!);
+      continue;
+    }
+    if (raw.length - i < 2) throw new CliUsageError('Incomplete URI encoding');
+    const hex = raw.toString('latin1', i + 1, i + 3);
+    if (!/^[0-9a-fA-F]{2}$/.test(hex)) throw new CliUsageError('Illegal character in URI encoding');
+    bytes.push(parseInt(hex, 16));
+    i += 2;
   }
   return Buffer.from(bytes).toString('utf8');
 }
