@@ -19,7 +19,7 @@ import { startServer, type EmbeddedServer } from '../../src/index.js';
 import { MiniKvServer } from '../../src/server/server.js';
 import { NO_REDIS_CLI, startTestServer, type TestServer } from '../helpers.js';
 import { freePort } from '../server/sockets.js';
-import { miniCli, oracleLive, redisCliRun, type Run } from './oracle.js';
+import { miniCli, NO_REDIS_SERVER, oracleLive, redisCliRun, redisServerBin, startRedisServer, type Run } from './oracle.js';
 
 const live = oracleLive();
 const dir = mkdtempSync(join(tmpdir(), 'mini-kv-cli-tls-'));
@@ -144,6 +144,17 @@ describe('mini-kv-cli - connecting and authenticating', () => {
     // Commands from stdin: the connection is tried again for every command.
     await both(['-p', String(free)], { code: 0, stdout: '', stderr: `Could not connect to Redis at 127.0.0.1:${free}: Connection refused\n`.repeat(3) }, { stdin: 'ping\nping\n' });
     if (!live) t.diagnostic(`${NO_REDIS_CLI}: checked against the expected strings only`);
+  });
+
+  test('-s connects to a Unix socket (redis-server\'s unixsocket)', async (t) => {
+    if (redisServerBin() === null) return t.skip(NO_REDIS_SERVER);
+    const sock = f('redis.sock');
+    const rs = await startRedisServer(['--unixsocket', sock]);
+    try {
+      await both(['-s', sock, '--no-raw', 'echo', 'via socket'], { code: 0, stdout: '"via socket"\n', stderr: '' });
+    } finally {
+      await rs.close();
+    }
   });
 
   test('an unknown host is reported as redis-cli reports it', async (t) => {

@@ -197,12 +197,12 @@ export function redisServerBin(): string | null {
 export const NO_REDIS_SERVER = 'redis-server is not installed (apt-get install redis-server)';
 
 /** Starts redis-server on a free port (no persistence); resolves once it answers. */
-export async function startRedisServer(): Promise<{ port: number; close(): Promise<void> }> {
+export async function startRedisServer(extra: string[] = []): Promise<{ port: number; close(): Promise<void> }> {
   const probe = net.createServer();
   await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
   const port = (probe.address() as net.AddressInfo).port;
   await new Promise((r) => probe.close(r));
-  const child = spawn(redisServerBin()!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--enable-debug-command', 'yes'], { stdio: 'ignore' });
+  const child = spawn(redisServerBin()!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--enable-debug-command', 'yes', ...extra], { stdio: 'ignore' });
   for (let i = 0; i < 100; i++) {
     const up = await new Promise<boolean>((r) => {
       const s = net.connect(port, '127.0.0.1');
