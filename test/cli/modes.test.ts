@@ -255,6 +255,8 @@ describe('mini-kv-cli - --scan, --bigkeys, --memkeys, --stat', () => {
       '12         1.46M    3       1       345 (+0)            12          \n' +
       '12         1.46M    3       1       345 (+0)            12          \n';
     assert.equal(Buffer.concat(out).toString('latin1'), expected);
+    const spawned = await spawnUntil('mini', [...P(), '--stat', '-i', '0.01'], 4);
+    assert.deepEqual([spawned.signal, spawned.stdout.split('\n').slice(0, 4).join('\n') + '\n'], ['SIGINT', expected]);
     if (!live) return t.skip(NO_REDIS_CLI);
     const r = await spawnUntil('redis', [...P(), '--stat', '-i', '0.01'], 4);
     assert.equal(r.stdout.split('\n').slice(0, 4).join('\n') + '\n', expected);

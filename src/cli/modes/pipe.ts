@@ -22,7 +22,6 @@ export async function pipeMode(o: CliOptions, io: Io): Promise<number> {
   let replies = 0;
   let eof = false;
   let lastRead = Date.now();
-  conn.pushesAsReplies = true;
 
   return new Promise<number>((resolve) => {
     let finished = false;
