@@ -152,6 +152,16 @@ describe('mini-kv-cli - pub/sub and MONITOR keep printing until SIGINT', () => {
     assert.deepEqual([r.stdout, r.stderr, r.code], [mine.stdout, mine.stderr, mine.code]);
   });
 
+  test('SUBSCRIBE answered with an error (mini-kv has no pub/sub yet) leaves pub/sub mode; a -r repeat then reads one reply', async (t) => {
+    const port = String(mk.port);
+    const err = "(error) ERR unknown command 'subscribe', with args beginning with: 'ch' \n";
+    const mine = await miniCli(['-p', port, '--no-raw', '-r', '2', 'subscribe', 'ch']);
+    assert.deepEqual(mine, { code: 0, stdout: `Reading messages... (press Ctrl-C to quit)\n${err}${err}`, stderr: '' });
+    const expected = await oracle('subscribe-error-repeat', ['-p', port, '--no-raw', '-r', '2', 'subscribe', 'ch']);
+    if (expected === undefined) return t.skip(NO_REDIS_CLI);
+    assert.deepEqual(mine, expected);
+  });
+
   test('MONITOR answered with an error prints it and exits 0; SUBSCRIBE in RESP2 after an error returns', async () => {
     const f = await startFakeServer((args) => (args[0]!.toUpperCase() === 'MONITOR' ? '-ERR MONITOR isn\'t allowed here\r\n' : null));
     try {

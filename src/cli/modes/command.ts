@@ -182,7 +182,8 @@ export class CommandRunner {
     const argv = args.map((a) => a.toString('latin1'));
     const name = lower(argv[0]);
     const monitor = name === 'monitor';
-    const pubsub = name === 'subscribe' || name === 'psubscribe' || name === 'ssubscribe';
+    // config.pubsub_mode: once an error or Ctrl-C has left it, later repeats (-r) read one reply each.
+    let pubsub = name === 'subscribe' || name === 'psubscribe' || name === 'ssubscribe';
     while (repeat < 0 || repeat-- > 0) {
       const conn = this.session!.conn;
       conn.send(args);
@@ -216,6 +217,7 @@ export class CommandRunner {
         }
         this.blocking = false;
         conn.pushesAsReplies = false;
+        pubsub = false;
         continue;
       }
       const r = await this.readReply(argv);
