@@ -72,6 +72,8 @@ export interface CliOptions {
   /** -D: delimiter after each reply in raw output. */
   cmdDelim: string;
   quotedInput: boolean;
+  /** -c: follow -MOVED and -ASK redirections. */
+  cluster: boolean;
   tls: boolean;
   tlsOptions: TlsOptions;
   /** The mode main() runs; --latency-dist, --hotkeys, --lru-test, --replica, --rdb, --eval and --cluster are not supported. */
@@ -122,6 +124,7 @@ Usage: mini-kv-cli [OPTIONS] [cmd [arg [arg ...]]]
   -X                 Read <tag> argument from STDIN (see example below).
   -d <delimiter>     Delimiter between response bulks for raw formatting (default: \\n).
   -D <delimiter>     Delimiter between responses for raw formatting (default: \\n).
+  -c                 Enable cluster mode (follow -ASK and -MOVED redirections).
   -e                 Return exit error code when command execution fails.
   --tls              Establish a secure TLS connection.
   --sni <host>       Server name indication for TLS.
@@ -318,6 +321,7 @@ export function defaultOptions(): CliOptions {
     mbDelim: '\n',
     cmdDelim: '\n',
     quotedInput: false,
+    cluster: false,
     tls: false,
     tlsOptions: { sni: null, cacert: null, cacertdir: null, cert: null, key: null, ciphers: null, ciphersuites: null, insecure: false },
     mode: 'command',
@@ -392,6 +396,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
     } else if (a === '-d' && !lastarg) o.mbDelim = next();
     else if (a === '-D' && !lastarg) o.cmdDelim = next();
     else if (a === '-e') o.errorExitCode = true;
+    else if (a === '-c') o.cluster = true;
     else if (a === '--verbose') o.verbose = true;
     else if (a === '--tls') o.tls = true;
     else if (a === '--sni' && !lastarg) o.tlsOptions.sni = next();
@@ -415,6 +420,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
     } else break;
   }
   o.command = argv.slice(i);
+  if (o.socket !== null && o.cluster) throw new CliUsageError('Options -c and -s are mutually exclusive.');
   if (o.resp2 && o.resp3) throw new CliUsageError('Options -2 and -3 are mutually exclusive.');
   o.authWarning = !o.noAuthWarning && o.password !== null;
   if (o.stdinLastArg && o.stdinTag !== null) {

@@ -328,6 +328,36 @@ describe('mini-kv-cli - --pipe', () => {
   });
 });
 
+describe('mini-kv-cli - -c follows -MOVED and -ASK as redis-cli does', () => {
+  test('one-shot and piped: the command goes again to the node named in the redirection (ASKING first for -ASK)', async (t) => {
+    const b = await startFakeServer((args) => (args[0]!.toUpperCase() === 'GET' ? bulk(`from b: ${args[1]}`) : null));
+    const a = await startFakeServer((args) => {
+      const cmd = args.join(' ').toLowerCase();
+      if (cmd === 'get moved') return `-MOVED 3999 127.0.0.1:${b.port}\r\n`;
+      if (cmd === 'get asked') return `-ASK 42 127.0.0.1:${b.port}\r\n`;
+      return null;
+    });
+    try {
+      const pa = String(a.port);
+      const runs: [string, string[], RunOptions, Run][] = [
+        ['moved', ['-p', pa, '-c', '--no-raw', 'get', 'moved'], {}, { code: 0, stdout: '"from b: moved"\n', stderr: '' }],
+        ['ask', ['-p', pa, '-c', 'get', 'asked'], {}, { code: 0, stdout: 'from b: asked\n', stderr: '' }],
+        ['no-c', ['-p', pa, 'get', 'moved'], {}, { code: 0, stdout: `MOVED 3999 127.0.0.1:${b.port}\n\n`, stderr: '' }],
+        ['piped', ['-p', pa, '-c'], { stdin: 'get moved\nget moved\n' }, { code: 0, stdout: `-> Redirected to slot [3999] located at 127.0.0.1:${b.port}\nfrom b: moved\nfrom b: moved\n`, stderr: '' }],
+      ];
+      for (const [name, args, opts, expected] of runs) assert.deepEqual(await miniCli(args, opts), expected, name);
+      const asked = b.received.findIndex((x) => x.join(' ').toLowerCase() === 'get asked');
+      assert.deepEqual(b.received[asked - 1], ['ASKING']);
+      assert.deepEqual(await miniCli(['-s', '/tmp/x.sock', '-c', 'ping']), { code: 1, stdout: '', stderr: 'Options -c and -s are mutually exclusive.\n' });
+      if (!live) return t.diagnostic(`${NO_REDIS_CLI}: checked against the expected strings only`);
+      for (const [name, args, opts, expected] of runs) assert.deepEqual(await redisCliRun(args, opts), expected, `redis-cli ${name}`);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
+
 describe('mini-kv-cli - -r, -i, -x, -X, -e and a lost connection', () => {
   test('-r 3 runs the command three times; -r -1 -i runs until SIGINT', async () => {
     const port = String(mk.port);

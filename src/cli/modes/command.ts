@@ -14,7 +14,7 @@
 import { CliConnectionError } from '../client.js';
 import { UnknownReplyTypeError } from '../format.js';
 import { generalHelp, helpFor, parseCommandDocs } from '../help.js';
-import { CLI_VERSION, type CliOptions, type OutputMode } from '../options.js';
+import { atoi, CLI_VERSION, type CliOptions, type OutputMode } from '../options.js';
 import type { Reply } from '../reply.js';
 import { formatForRun, openSession, outputMode, put, type Io, type Session } from '../session.js';
 
@@ -50,6 +50,9 @@ export class CommandRunner {
   /** Set by SIGINT in MONITOR or pub/sub mode when reading commands from stdin (blocking_state_aborted). */
   private aborted = false;
   blocking = false;
+  /** config.cluster_reissue_command / cluster_send_asking: a -MOVED or -ASK reply asks for the command again elsewhere. */
+  private reissue = false;
+  private asking = false;
 
   constructor(readonly o: CliOptions, readonly io: Io, readonly interactive: boolean) {
     this.mode = outputMode(o, io);
@@ -111,7 +114,7 @@ export class CommandRunner {
    * when the connection was lost and the caller should report it (only when
    * interactive); one-shot mode prints "Error: ..." and exits 1 instead.
    */
-  private async readReply(argv: readonly string[]): Promise<Reply | 'reconnected' | 'shutdown' | null> {
+  private async readReply(argv: readonly string[]): Promise<Reply | 'reconnected' | 'shutdown' | 'redirect' | null> {
     let r: Reply;
     try {
       r = await this.session!.conn.read();
@@ -130,6 +133,17 @@ export class CommandRunner {
       put(this.io.stderr, `Error: ${(e as Error).message}\n`);
       throw new CliExit(1);
     }
+    if (this.o.cluster && r.type === 'error' && (r.value.startsWith('MOVED ') || r.value.startsWith('ASK '))) {
+      // "MOVED 3999 127.0.0.1:6381": the slot, then host:port split at the last ':'.
+      const [, slot, addr = ''] = r.value.split(' ');
+      const colon = addr.lastIndexOf(':');
+      this.o.host = addr.slice(0, colon);
+      this.o.port = atoi(addr.slice(colon + 1));
+      if (this.interactive) this.write(`-> Redirected to slot [${atoi(slot ?? '')}] located at ${this.o.host}:${this.o.port}\n`);
+      this.reissue = true;
+      this.asking = r.value.startsWith('ASK ');
+      return 'redirect';
+    }
     if (!this.interactive && this.o.errorExitCode && r.type === 'error') {
       put(this.io.stderr, `${r.value}\n`);
       throw new CliExit(1);
@@ -147,19 +161,35 @@ export class CommandRunner {
   async issue(argv: readonly Buffer[], repeat: number): Promise<boolean> {
     const first = lower(argv[0]?.toString('latin1'));
     if (first === 'help' || first === '?') return this.help(argv.slice(1).map((a) => a.toString('latin1')));
-    if (this.session === null || this.session.conn.closed) {
-      if (!(await this.connect(true))) {
-        // cliPrintContextError(): an empty "Error: " when only AUTH/SELECT/HELLO failed, nothing when unreachable.
-        if (this.session !== null) put(this.io.stderr, 'Error: \n');
+    for (;;) {
+      if (this.reissue || this.session === null || this.session.conn.closed) {
+        if (!(await this.connect(true))) {
+          // cliPrintContextError(): an empty "Error: " when only AUTH/SELECT/HELLO failed, nothing when unreachable.
+          if (this.session !== null) put(this.io.stderr, 'Error: \n');
+          this.reissue = false;
+          return false;
+        }
+      }
+      this.reissue = false;
+      if (this.asking) {
+        // cliSendAsking()
+        this.asking = false;
+        const r = await this.session!.conn.command(['ASKING']).catch(() => null);
+        if (r === null || r.type === 'error') {
+          put(this.io.stderr, r === null ? '\nI/O error\n' : `ASKING failed: ${r.value}\n`);
+          put(this.io.stderr, 'Error: \n');
+          return false;
+        }
+      }
+      const ok = await this.send(argv, repeat);
+      if (!ok) {
+        put(this.io.stderr, `Error: ${this.session?.conn.failureMessage() ?? 'Server closed the connection'}\n`);
+        this.close();
         return false;
       }
+      if (this.o.cluster && this.reissue) continue;
+      return true;
     }
-    const ok = await this.send(argv, repeat);
-    if (!ok) {
-      put(this.io.stderr, `Error: ${this.session?.conn.failureMessage() ?? 'Server closed the connection'}\n`);
-      this.close();
-    }
-    return ok;
   }
 
   /** cliOutputHelp(): help without arguments, `help <command>` and `help @<group>`, from COMMAND DOCS. */
@@ -196,7 +226,7 @@ export class CommandRunner {
             put(this.io.stderr, `Error: ${conn.failureMessage()}\n`);
             throw new CliExit(1);
           }
-          if (r === 'reconnected' || r === 'shutdown') return true;
+          if (r === 'reconnected' || r === 'shutdown' || r === 'redirect') return true;
           if (r.type === 'error') break;
         }
         this.blocking = false;
@@ -213,7 +243,7 @@ export class CommandRunner {
             put(this.io.stderr, `Error: ${conn.failureMessage()}\n`);
             throw new CliExit(1);
           }
-          if (r === 'reconnected' || r === 'shutdown' || r.type === 'error') break;
+          if (r === 'reconnected' || r === 'shutdown' || r === 'redirect' || r.type === 'error') break;
         }
         this.blocking = false;
         conn.pushesAsReplies = false;
@@ -222,7 +252,7 @@ export class CommandRunner {
       }
       const r = await this.readReply(argv);
       if (r === null) return false;
-      if (r === 'shutdown') return true;
+      if (r === 'shutdown' || r === 'redirect') return true;
       if (r === 'reconnected') continue;
       this.track(argv, r);
       if (this.o.interval > 0) await sleep(this.o.interval);
