@@ -17,7 +17,7 @@ import { CliConnectionError } from './client.js';
 import { bigKeysMode, scanMode } from './modes/keys.js';
 import { CliExit } from './modes/command.js';
 import { runLines } from './modes/lines.js';
-import { runOnce } from './modes/once.js';
+import { runEval, runOnce } from './modes/once.js';
 import { pipeMode } from './modes/pipe.js';
 import { latencyMode, statMode } from './modes/stat.js';
 import { AUTH_WARNING, CLI_VERSION, CliUsageError, parseCliArgs, USAGE, type CliOptions } from './options.js';
@@ -65,6 +65,7 @@ export async function run(o: CliOptions, io: Io): Promise<number> {
       case 'scan': return await scanMode(o, io);
       case 'command': break;
     }
+    if (o.evalFile !== null) return await runEval(o, io);
     if (o.command.length > 0) return await runOnce(o, io);
     const stdin = io.stdin ?? process.stdin;
     if (!stdin.isTTY) return await runLines(o, io);

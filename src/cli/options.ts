@@ -86,6 +86,8 @@ export interface CliOptions {
   memkeysSamples: number;
   pipeTimeout: number;
   verbose: boolean;
+  /** --eval <file>: send the Lua script in <file> with EVAL; the command words are keys, ',', args. */
+  evalFile: string | null;
   command: string[];
 }
 
@@ -174,6 +176,7 @@ Usage: mini-kv-cli [OPTIONS] [cmd [arg [arg ...]]]
   --count <count>    Count option when using the --scan, --bigkeys or --memkeys
                      options (default: 10).
   --type <type>      The type of keys to list when using --scan.
+  --eval <file>      Send an EVAL command using the Lua script at <file>.
   --verbose          Verbose mode.
   --no-auth-warning  Don't show warning message when using password on command
                      line interface.
@@ -187,7 +190,10 @@ Examples:
   mini-kv-cli -r 100 -i 1 info | grep used_memory_human:
   mini-kv-cli --quoted-input set '"null-\\x00-separated"' value
   mini-kv-cli --scan --pattern '*:12345*'
+  mini-kv-cli --eval myscript.lua key1 key2 , arg1 arg2 arg3
   mini-kv-cli -u redis://127.0.0.1:${DEFAULT_PORT}/2 ping
+
+  (Note: when using --eval the comma separates KEYS[] from ARGV[] items)
 
 When no command is given, mini-kv-cli starts in interactive mode.
 Type "help" in interactive mode for information on available commands
@@ -331,6 +337,7 @@ export function defaultOptions(): CliOptions {
     memkeysSamples: 0,
     pipeTimeout: DEFAULT_PIPE_TIMEOUT,
     verbose: false,
+    evalFile: null,
     command: [],
   };
 }
@@ -398,6 +405,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
     else if (a === '-e') o.errorExitCode = true;
     else if (a === '-c') o.cluster = true;
     else if (a === '--verbose') o.verbose = true;
+    else if (a === '--eval' && !lastarg) o.evalFile = next();
     else if (a === '--tls') o.tls = true;
     else if (a === '--sni' && !lastarg) o.tlsOptions.sni = next();
     else if (a === '--cacertdir' && !lastarg) o.tlsOptions.cacertdir = next();

@@ -29,6 +29,9 @@ import {
   type Run,
   type RunOptions,
 } from './oracle.js';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 
 const bulk = (s: string): string => `$${Buffer.byteLength(s, 'latin1')}\r\n${s}\r\n`;
@@ -398,6 +401,29 @@ describe('mini-kv-cli - -r, -i, -x, -X, -e and a lost connection', () => {
     for (let i = 0; i < cases.length; i++) {
       const [name, args, stdin] = cases[i]!;
       assert.deepEqual(await redisCliRun(['-p', port, ...args], { stdin }), mine[i], name);
+    }
+  });
+
+  test('--eval sends EVAL with the keys before "," and the args after it; a missing file is reported after connecting', async (t) => {
+    const file = join(tmpdir(), `mini-kv-cli-${process.pid}.lua`);
+    writeFileSync(file, 'return {KEYS[1], ARGV[1], #KEYS, #ARGV}\n');
+    try {
+      assert.deepEqual(await miniCli([...P(), '--eval', join(tmpdir(), 'no-such.lua')]), { code: 1, stdout: '', stderr: `Can't open file '${join(tmpdir(), 'no-such.lua')}': No such file or directory\n` });
+      await miniCli([...P(), '--eval', file, 'k1', 'k2', ',', 'a1']);
+      const sent = fake.received.find((a) => a[0] === 'EVAL');
+      assert.deepEqual(sent, ['EVAL', 'return {KEYS[1], ARGV[1], #KEYS, #ARGV}\n', '2', 'k1', 'k2', 'a1']);
+      if (redisServerBin() === null || !live) return t.diagnostic('redis-server or redis-cli missing: checked against the expected strings only');
+      const rs = await startRedisServer();
+      try {
+        for (const args of [['--eval', file, 'k1', 'k2', ',', 'a1', 'a2'], ['--no-raw', '--eval', file], ['--json', '--eval', file, 'x', ',', 'y']]) {
+          const full = ['-p', String(rs.port), ...args];
+          assert.deepEqual(await miniCli(full), await redisCliRun(full), args.join(' '));
+        }
+      } finally {
+        await rs.close();
+      }
+    } finally {
+      rmSync(file, { force: true });
     }
   });
 

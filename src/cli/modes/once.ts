@@ -5,6 +5,8 @@
  * sent -r times. Exit code 0, or 1 when the server could not be reached,
  * the reply could not be read, or (with -e) the reply was an error.
  */
+import { readFileSync } from 'node:fs';
+import { systemErrorText } from '../client.js';
 import { unquote, type CliOptions } from '../options.js';
 import { put, type Io } from '../session.js';
 import { CommandRunner, readAllStdin } from './command.js';
@@ -37,6 +39,33 @@ export async function runOnce(o: CliOptions, io: Io): Promise<number> {
   try {
     // main() connects quietly first (CC_QUIET); issueCommand connects again, loudly, if that failed.
     await runner.connect(false, true);
+    return (await runner.issue(args, o.repeat)) ? 0 : 1;
+  } finally {
+    runner.close();
+  }
+}
+
+/**
+ * --eval <file> (evalMode without the Lua debugger): connects first (exit 1
+ * if that fails), reads the script ("Can't open file 'f': reason"), and
+ * sends EVAL script numkeys keys... args..., the words before the first
+ * lone ',' being the keys.
+ */
+export async function runEval(o: CliOptions, io: Io): Promise<number> {
+  const runner = new CommandRunner(o, io, false);
+  try {
+    if (!(await runner.connect(false, false))) return 1;
+    let script: Buffer;
+    try {
+      script = readFileSync(o.evalFile!);
+    } catch (e) {
+      put(io.stderr, `Can't open file '${o.evalFile}': ${systemErrorText(e as NodeJS.ErrnoException)}\n`);
+      return 1;
+    }
+    const comma = o.command.indexOf(',');
+    const keys = comma === -1 ? o.command : o.command.slice(0, comma);
+    const rest = comma === -1 ? [] : o.command.slice(comma + 1);
+    const args = [Buffer.from('EVAL'), script, Buffer.from(String(keys.length)), ...keys.map((k) => Buffer.from(k, 'utf8')), ...rest.map((a) => Buffer.from(a, 'utf8'))];
     return (await runner.issue(args, o.repeat)) ? 0 : 1;
   } finally {
     runner.close();
