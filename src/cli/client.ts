@@ -146,7 +146,9 @@ export class CliConnection {
    * failed"), or "Could not negotiate a TLS connection: reason" for bad
    * certificate files.
    */
-  static connect(o: ConnectOptions): Promise<CliConnection> {
+  static connect(target: ConnectOptions | string, port?: number): Promise<CliConnection> {
+    // connect(host, port) is the older form, kept for callers written against it.
+    const o: ConnectOptions = typeof target === 'string' ? { host: target, port: port ?? 0 } : target;
     const where = o.socket ? o.socket : `${o.host}:${o.port}`;
     return new Promise((resolve, reject) => {
       let socket: net.Socket;
