@@ -129,7 +129,12 @@ describe('mini-kv-cli - pub/sub and MONITOR keep printing until SIGINT', () => {
     try {
       const port = String(rs.port);
       const publish = async (): Promise<void> => {
-        await new Promise((r) => setTimeout(r, 300));
+        // Publish once the subscriber and the monitor are in place (at most 5 s of 50 ms polls).
+        for (let i = 0; i < 100; i++) {
+          const [numsub, clients] = await Promise.all([miniCli(['-p', port, 'pubsub', 'numsub', 'ch']), miniCli(['-p', port, 'client', 'list'])]);
+          if (numsub.stdout === 'ch\n1\n' && clients.stdout.includes('flags=O')) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
         await miniCli(['-p', port, 'publish', 'ch', 'hi there']);
         await miniCli(['-p', port, 'set', 'k', 'v']);
       };
@@ -137,7 +142,7 @@ describe('mini-kv-cli - pub/sub and MONITOR keep printing until SIGINT', () => {
       assert.equal(sub.stdout, 'subscribe\nch\n1\nmessage\nch\nhi there\n');
       assert.equal(sub.signal, 'SIGINT');
       assert.equal(mon.signal, 'SIGINT');
-      assert.match(mon.stdout, /^OK\n(\d+\.\d{6} \[0 127\.0\.0\.1:\d+\] "subscribe" "ch"\n)?\d+\.\d{6} \[0 127\.0\.0\.1:\d+\] "publish" "ch" "hi there"\n\d+\.\d{6} \[0 127\.0\.0\.1:\d+\] "set" "k" "v"\n$/);
+      assert.match(mon.stdout, /^OK\n(\d+\.\d{6} \[0 127\.0\.0\.1:\d+\] "(subscribe" "ch|pubsub" "numsub" "ch|client" "list)"\n)*\d+\.\d{6} \[0 127\.0\.0\.1:\d+\] "publish" "ch" "hi there"\n\d+\.\d{6} \[0 127\.0\.0\.1:\d+\] "set" "k" "v"\n$/);
     } finally {
       await rs.close();
     }
