@@ -79,6 +79,7 @@ before(async () => {
     if (name === 'SUBSCRIBE') {
       return { chunks: [arr(bulk('subscribe'), bulk(args[1]!), ':1\r\n'), arr(bulk('message'), bulk(args[1]!), bulk('hello')), arr(bulk('message'), bulk(args[1]!), bulk('two\nlines'))], gapMs: 10 };
     }
+    if (name === 'SSUBSCRIBE') return { chunks: [arr(bulk('ssubscribe'), bulk(args[1]!), ':1\r\n'), arr(bulk('smessage'), bulk(args[1]!), bulk('sharded'))], gapMs: 10 };
     if (name === 'PSUBSCRIBE') return `>3\r\n${bulk('psubscribe')}${bulk(args[1]!)}:1\r\n>4\r\n${bulk('pmessage')}${bulk(args[1]!)}${bulk('news.1')}${bulk('x')}`;
     if (name === 'MONITOR') return { chunks: ['+OK\r\n', '+1700000000.123456 [0 127.0.0.1:5555] "set" "a" "b"\r\n', '+1700000000.223456 [0 127.0.0.1:5555] "get" "a"\r\n'], gapMs: 10 };
     if (name === 'DIE' || name === 'SHUTDOWN') return 'close';
@@ -100,6 +101,7 @@ describe('mini-kv-cli - pub/sub and MONITOR keep printing until SIGINT', () => {
     ['subscribe-raw', ['subscribe', 'news'], 9],
     ['subscribe-tty', ['--no-raw', 'subscribe', 'news'], 10],
     ['psubscribe-resp3-tty', ['-3', '--no-raw', 'psubscribe', 'news.*'], 8],
+    ['ssubscribe-csv', ['--csv', 'ssubscribe', 'shard'], 3],
     ['monitor-raw', ['monitor'], 3],
     ['monitor-tty', ['--no-raw', 'monitor'], 3],
   ];
