@@ -16,6 +16,7 @@ import readline from 'node:readline';
 import { CliConnectionError } from './client.js';
 import { bigKeysMode, scanMode } from './modes/keys.js';
 import { CliExit } from './modes/command.js';
+import { intrinsicLatencyMode } from './modes/intrinsic.js';
 import { runLines } from './modes/lines.js';
 import { runEval, runOnce } from './modes/once.js';
 import { pipeMode } from './modes/pipe.js';
@@ -59,6 +60,7 @@ export async function run(o: CliOptions, io: Io): Promise<number> {
       case 'latency': return await latencyMode(o, io, false);
       case 'latency-history': return await latencyMode(o, io, true);
       case 'pipe': return await pipeMode(o, io);
+      case 'intrinsic-latency': return await intrinsicLatencyMode(o, io);
       case 'bigkeys': return await bigKeysMode(o, io, false);
       case 'memkeys': return await bigKeysMode(o, io, true);
       case 'stat': return await statMode(o, io);

@@ -77,7 +77,9 @@ export interface CliOptions {
   tls: boolean;
   tlsOptions: TlsOptions;
   /** The mode main() runs; --latency-dist, --hotkeys, --lru-test, --replica, --rdb, --eval and --cluster are not supported. */
-  mode: 'command' | 'scan' | 'bigkeys' | 'memkeys' | 'stat' | 'latency' | 'latency-history' | 'pipe';
+  mode: 'command' | 'scan' | 'bigkeys' | 'memkeys' | 'stat' | 'latency' | 'latency-history' | 'pipe' | 'intrinsic-latency';
+  /** --intrinsic-latency <seconds>. */
+  intrinsicLatencySeconds: number;
   /** --pattern (UTF-8) or --quoted-pattern (unquoted bytes). */
   pattern: Buffer | null;
   /** --count / --type for --scan (redis-cli 7.2's options; 7.0 has neither). */
@@ -176,6 +178,8 @@ Usage: mini-kv-cli [OPTIONS] [cmd [arg [arg ...]]]
   --count <count>    Count option when using the --scan, --bigkeys or --memkeys
                      options (default: 10).
   --type <type>      The type of keys to list when using --scan.
+  --intrinsic-latency <sec> Run a test to measure intrinsic system latency.
+                     The test will run for the specified amount of seconds.
   --eval <file>      Send an EVAL command using the Lua script at <file>.
   --verbose          Verbose mode.
   --no-auth-warning  Don't show warning message when using password on command
@@ -336,6 +340,7 @@ export function defaultOptions(): CliOptions {
     scanType: null,
     memkeysSamples: 0,
     pipeTimeout: DEFAULT_PIPE_TIMEOUT,
+    intrinsicLatencySeconds: 0,
     verbose: false,
     evalFile: null,
     command: [],
@@ -392,6 +397,10 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
     else if (a === '--count' && !lastarg) o.scanCount = atoi(next());
     else if (a === '--type' && !lastarg) o.scanType = next();
     else if (a === '--pipe') o.mode = 'pipe';
+    else if (a === '--intrinsic-latency' && !lastarg) {
+      o.mode = 'intrinsic-latency';
+      o.intrinsicLatencySeconds = atoi32(next());
+    }
     else if (a === '--pipe-timeout' && !lastarg) o.pipeTimeout = atoi32(next());
     else if (a === '--bigkeys') o.mode = 'bigkeys';
     else if (a === '--memkeys') {

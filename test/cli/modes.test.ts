@@ -302,6 +302,12 @@ describe('mini-kv-cli - --latency, --latency-history', () => {
     assert.match(r.stdout, /^(\d+ \d+ \d+\.\d\d \d+\n)+ -- 0\.\d\d seconds range\n/);
   });
 
+  test('--intrinsic-latency needs no server; SIGINT ends it early with the summary', async () => {
+    const r = await spawnUntil('mini', ['--intrinsic-latency', '5'], 1);
+    assert.deepEqual([r.code, r.signal, r.stderr], [0, null, '']);
+    assert.match(r.stdout, /^(Max latency so far: \d+ microseconds\.\n)+\n\d+ total runs \(avg latency: \d+\.\d{4} microseconds \/ \d+\.\d\d nanoseconds per run\)\.\nWorst run took \d+x longer than the average latency\.\n$/);
+  });
+
   test('--latency on a terminal redraws one line', async () => {
     const r = await spawnUntil('mini', [...P(), '--latency'], 1, { env: { FAKETTY: '1' }, until: /samples\)/ });
     assert.equal(r.signal, 'SIGINT');
