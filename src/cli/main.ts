@@ -20,7 +20,7 @@ import { intrinsicLatencyMode } from './modes/intrinsic.js';
 import { runLines } from './modes/lines.js';
 import { runEval, runOnce } from './modes/once.js';
 import { pipeMode } from './modes/pipe.js';
-import { latencyMode, statMode } from './modes/stat.js';
+import { latencyDistMode, latencyMode, statMode } from './modes/stat.js';
 import { AUTH_WARNING, CLI_VERSION, CliUsageError, parseCliArgs, USAGE, type CliOptions } from './options.js';
 import { runRepl } from './repl.js';
 import { formatReply, outputMode, put, type Io } from './session.js';
@@ -59,6 +59,7 @@ export async function run(o: CliOptions, io: Io): Promise<number> {
     switch (o.mode) {
       case 'latency': return await latencyMode(o, io, false);
       case 'latency-history': return await latencyMode(o, io, true);
+      case 'latency-dist': return await latencyDistMode(o, io);
       case 'pipe': return await pipeMode(o, io);
       case 'intrinsic-latency': return await intrinsicLatencyMode(o, io);
       case 'bigkeys': return await bigKeysMode(o, io, false);

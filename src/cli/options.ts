@@ -76,8 +76,10 @@ export interface CliOptions {
   cluster: boolean;
   tls: boolean;
   tlsOptions: TlsOptions;
-  /** The mode main() runs; --latency-dist, --hotkeys, --lru-test, --replica, --rdb, --eval and --cluster are not supported. */
-  mode: 'command' | 'scan' | 'bigkeys' | 'memkeys' | 'stat' | 'latency' | 'latency-history' | 'pipe' | 'intrinsic-latency';
+  /** The mode main() runs; --hotkeys, --lru-test, --replica, --rdb, --eval and --cluster are not supported. */
+  mode: 'command' | 'scan' | 'bigkeys' | 'memkeys' | 'stat' | 'latency' | 'latency-history' | 'latency-dist' | 'pipe' | 'intrinsic-latency';
+  /** --mono: --latency-dist in shades of grey. */
+  mono: boolean;
   /** --intrinsic-latency <seconds>. */
   intrinsicLatencySeconds: number;
   /** --pattern (UTF-8) or --quoted-pattern (unquoted bytes). */
@@ -162,6 +164,9 @@ Usage: mini-kv-cli [OPTIONS] [cmd [arg [arg ...]]]
                      and exits.
   --latency-history  Like --latency but tracking latency changes over time.
                      Default time interval is 15 sec. Change it using -i.
+  --latency-dist     Shows latency as a spectrum, requires xterm 256 colors.
+                     Default time interval is 1 sec. Change it using -i.
+  --mono             With --latency-dist, shades of grey instead of colours.
   --pipe             Transfer raw Redis protocol from stdin to server.
   --pipe-timeout <n> In --pipe mode, abort with error if after sending all data.
                      no reply is received within <n> seconds.
@@ -305,6 +310,9 @@ export function unquote(s: string): Buffer | null {
 /** redis-cli's warning for a password given with -a, --pass or -u. */
 export const AUTH_WARNING = "Warning: Using a password with '-a' or '-u' option on the command line interface may not be safe.";
 
+/** redis-cli main()'s order of the modes, for a command line naming several (--latency-history is --latency's variant). */
+const MODE_ORDER: CliOptions['mode'][] = ['latency', 'latency-history', 'latency-dist', 'pipe', 'bigkeys', 'memkeys', 'stat', 'scan', 'intrinsic-latency'];
+
 /** The defaults, as parseCliArgs([]) returns them. */
 export function defaultOptions(): CliOptions {
   return {
@@ -341,6 +349,7 @@ export function defaultOptions(): CliOptions {
     memkeysSamples: 0,
     pipeTimeout: DEFAULT_PIPE_TIMEOUT,
     intrinsicLatencySeconds: 0,
+    mono: false,
     verbose: false,
     evalFile: null,
     command: [],
@@ -358,6 +367,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
   const o = defaultOptions();
   let i = 0;
   let jsonResp3 = false;
+  const modes = new Set<CliOptions['mode']>();
   for (; i < argv.length; i++) {
     const a = argv[i]!;
     const lastarg = i === argv.length - 1;
@@ -384,10 +394,12 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
     else if (a === '--json' || a === '--quoted-json') {
       jsonResp3 = true;
       o.output = a === '--json' ? 'json' : 'quoted-json';
-    } else if (a === '--latency') o.mode = o.mode === 'latency-history' ? o.mode : 'latency';
-    else if (a === '--latency-history') o.mode = 'latency-history';
-    else if (a === '--stat') o.mode = 'stat';
-    else if (a === '--scan') o.mode = 'scan';
+    } else if (a === '--latency') modes.add('latency');
+    else if (a === '--latency-history') modes.add('latency-history');
+    else if (a === '--latency-dist') modes.add('latency-dist');
+    else if (a === '--mono') o.mono = true;
+    else if (a === '--stat') modes.add('stat');
+    else if (a === '--scan') modes.add('scan');
     else if (a === '--pattern' && !lastarg) o.pattern = Buffer.from(next(), 'utf8');
     else if (a === '--quoted-pattern' && !lastarg) {
       const p = unquote(next());
@@ -396,18 +408,18 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
     }
     else if (a === '--count' && !lastarg) o.scanCount = atoi(next());
     else if (a === '--type' && !lastarg) o.scanType = next();
-    else if (a === '--pipe') o.mode = 'pipe';
+    else if (a === '--pipe') modes.add('pipe');
     else if (a === '--intrinsic-latency' && !lastarg) {
-      o.mode = 'intrinsic-latency';
+      modes.add('intrinsic-latency');
       o.intrinsicLatencySeconds = atoi32(next());
     }
     else if (a === '--pipe-timeout' && !lastarg) o.pipeTimeout = atoi32(next());
-    else if (a === '--bigkeys') o.mode = 'bigkeys';
+    else if (a === '--bigkeys') modes.add('bigkeys');
     else if (a === '--memkeys') {
-      o.mode = 'memkeys';
+      modes.add('memkeys');
       o.memkeysSamples = 0;
     } else if (a === '--memkeys-samples' && !lastarg) {
-      o.mode = 'memkeys';
+      modes.add('memkeys');
       o.memkeysSamples = atoi32(next());
     } else if (a === '-d' && !lastarg) o.mbDelim = next();
     else if (a === '-D' && !lastarg) o.cmdDelim = next();
@@ -437,6 +449,9 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
     } else break;
   }
   o.command = argv.slice(i);
+  // Several modes: the first in main()'s order runs (each exits when done).
+  o.mode = MODE_ORDER.find((m) => modes.has(m)) ?? 'command';
+  if (o.mode === 'latency' && modes.has('latency-history')) o.mode = 'latency-history';
   if (o.socket !== null && o.cluster) throw new CliUsageError('Options -c and -s are mutually exclusive.');
   if (o.resp2 && o.resp3) throw new CliUsageError('Options -2 and -3 are mutually exclusive.');
   o.authWarning = !o.noAuthWarning && o.password !== null;

@@ -144,6 +144,9 @@ describe('mini-kv-cli - command line', () => {
     assert.deepEqual([p.port, p.db, p.interval, p.repeat], [70, 0, 0.25, -1]);
     assert.equal(parseCliArgs(['--help']), 'help');
     assert.equal(parseCliArgs(['-h']), 'help');
+    // Several modes: the first in redis-cli's main() order runs.
+    const modes = (...a: string[]): string => (parseCliArgs(a) as { mode: string }).mode;
+    assert.deepEqual([modes('--scan', '--bigkeys'), modes('--stat', '--latency'), modes('--latency-history', '--latency'), modes('--pipe', '--latency-dist'), modes('ping')], ['bigkeys', 'latency', 'latency-history', 'latency-dist', 'command']);
     assert.equal(parseCliArgs(['-v']), 'version');
   });
 

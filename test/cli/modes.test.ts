@@ -302,6 +302,25 @@ describe('mini-kv-cli - --latency, --latency-history', () => {
     assert.match(r.stdout, /^(\d+ \d+ \d+\.\d\d \d+\n)+ -- 0\.\d\d seconds range\n/);
   });
 
+  test('--latency-dist: the legend as redis-cli prints it, then a spectrum line every -i seconds; --mono greys', async (t) => {
+    const line = /^\x1b\[38;5;0m(\x1b\[48;5;\d+m[.\-*#1-9A-Q?]){31}\x1b\[0m$/;
+    for (const extra of [[], ['--mono']]) {
+      const args = [...P(), '--latency-dist', '-i', '0.1', ...extra];
+      const mine = await spawnUntil('mini', args, 9);
+      assert.equal(mine.signal, 'SIGINT');
+      const lines = mine.stdout.split('\n');
+      assert.match(lines[8]!, line);
+      assert.match(lines[6]!, extra.length === 0 ? /^From 0 to 100%: (\x1b\[48;5;\d+m ){19}\x1b\[0m$/ : /^From 0 to 100%: (\x1b\[48;5;\d+m ){13}\x1b\[0m$/);
+      if (!live) {
+        t.diagnostic(`${NO_REDIS_CLI}: checked against the expected strings only`);
+        continue;
+      }
+      const theirs = await spawnUntil('redis', args, 9);
+      assert.deepEqual(theirs.stdout.split('\n').slice(0, 8), lines.slice(0, 8));
+      assert.match(theirs.stdout.split('\n')[8]!, line);
+    }
+  });
+
   test('--intrinsic-latency needs no server; SIGINT ends it early with the summary', async () => {
     const r = await spawnUntil('mini', ['--intrinsic-latency', '5'], 1);
     assert.deepEqual([r.code, r.signal, r.stderr], [0, null, '']);

@@ -160,3 +160,73 @@ export async function latencyMode(o: CliOptions, io: Io, history: boolean): Prom
     runner.close();
   }
 }
+
+/** spectrum_palette_color and spectrum_palette_mono (xterm 256-colour indexes, darkest first). */
+const PALETTE_COLOR = [0, 233, 234, 235, 237, 239, 241, 243, 245, 247, 144, 143, 142, 184, 226, 214, 208, 202, 196];
+const PALETTE_MONO = [0, 233, 234, 235, 237, 239, 241, 243, 245, 247, 249, 251, 253];
+
+/** latencyDistMode's buckets: the upper bound in microseconds (0: the rest) and the character shown. */
+const DIST_BUCKETS: [number, string][] = [
+  [10, '.'], [125, '-'], [250, '*'], [500, '#'], [1000, '1'], [2000, '2'], [3000, '3'], [4000, '4'], [5000, '5'], [6000, '6'], [7000, '7'], [8000, '8'], [9000, '9'],
+  [10000, 'A'], [20000, 'B'], [30000, 'C'], [40000, 'D'], [50000, 'E'], [100000, 'F'], [200000, 'G'], [300000, 'H'], [400000, 'I'], [500000, 'J'],
+  [1000000, 'K'], [2000000, 'L'], [4000000, 'M'], [8000000, 'N'], [16000000, 'O'], [30000000, 'P'], [60000000, 'Q'], [0, '?'],
+];
+
+/** showLatencyDistLegend(). */
+export function latencyDistLegend(palette: readonly number[]): string {
+  return (
+    '---------------------------------------------\n' +
+    '. - * #          .01 .125 .25 .5 milliseconds\n' +
+    '1,2,3,...,9      from 1 to 9     milliseconds\n' +
+    'A,B,C,D,E        10,20,30,40,50  milliseconds\n' +
+    'F,G,H,I,J        .1,.2,.3,.4,.5       seconds\n' +
+    'K,L,M,N,O,P,Q,?  1,2,4,8,16,30,60,>60 seconds\n' +
+    'From 0 to 100%: ' +
+    palette.map((c) => `\x1b[48;5;${c}m `).join('') +
+    '\x1b[0m\n' +
+    '---------------------------------------------\n'
+  );
+}
+
+/** showLatencyDistSamples(): one spectrum line; each bucket's background is its share of the samples. */
+export function latencyDistLine(counts: readonly number[], total: number, palette: readonly number[]): string {
+  let line = '\x1b[38;5;0m';
+  DIST_BUCKETS.forEach(([, ch], j) => {
+    const idx = Math.ceil((counts[j]! / total) * (palette.length - 1));
+    line += `\x1b[48;5;${palette[idx]}m${ch}`;
+  });
+  return line + '\x1b[0m\n';
+}
+
+const usNow = (): number => Number(process.hrtime.bigint() / 1000n);
+
+/** --latency-dist (latencyDistMode): a spectrum line every -i seconds (1 by default), the legend every 20 lines. */
+export async function latencyDistMode(o: CliOptions, io: Io): Promise<number> {
+  const runner = await connectOrExit(o, io);
+  const palette = o.mono ? PALETTE_MONO : PALETTE_COLOR;
+  const historyInterval = o.interval > 0 ? o.interval * 1000 : 1000;
+  let historyStart = usNow();
+  let outputs = 0;
+  let count = 0;
+  const counts = DIST_BUCKETS.map(() => 0);
+  try {
+    for (;;) {
+      const start = usNow();
+      await call(runner.session!.conn, io, ['PING']);
+      const latency = usNow() - start;
+      count++;
+      const j = DIST_BUCKETS.findIndex(([max]) => max === 0 || latency <= max);
+      counts[j]!++;
+      if ((usNow() - historyStart) / 1000 > historyInterval) {
+        if (outputs++ % 20 === 0) put(io.stdout, latencyDistLegend(palette));
+        put(io.stdout, latencyDistLine(counts, count, palette));
+        counts.fill(0);
+        historyStart = usNow();
+        count = 0;
+      }
+      await sleep(LATENCY_SAMPLE_RATE / 1000);
+    }
+  } finally {
+    runner.close();
+  }
+}
