@@ -14,7 +14,7 @@
  */
 import readline from 'node:readline';
 import { CliConnectionError } from './client.js';
-import { bigKeysMode, scanMode } from './modes/keys.js';
+import { bigKeysMode, hotKeysMode, scanMode } from './modes/keys.js';
 import { CliExit } from './modes/command.js';
 import { intrinsicLatencyMode } from './modes/intrinsic.js';
 import { runLines } from './modes/lines.js';
@@ -64,6 +64,7 @@ export async function run(o: CliOptions, io: Io): Promise<number> {
       case 'intrinsic-latency': return await intrinsicLatencyMode(o, io);
       case 'bigkeys': return await bigKeysMode(o, io, false);
       case 'memkeys': return await bigKeysMode(o, io, true);
+      case 'hotkeys': return await hotKeysMode(o, io);
       case 'stat': return await statMode(o, io);
       case 'scan': return await scanMode(o, io);
       case 'command': break;

@@ -76,8 +76,8 @@ export interface CliOptions {
   cluster: boolean;
   tls: boolean;
   tlsOptions: TlsOptions;
-  /** The mode main() runs; --hotkeys, --lru-test, --replica, --rdb, --eval and --cluster are not supported. */
-  mode: 'command' | 'scan' | 'bigkeys' | 'memkeys' | 'stat' | 'latency' | 'latency-history' | 'latency-dist' | 'pipe' | 'intrinsic-latency';
+  /** The mode main() runs; --lru-test, --replica, --rdb, --eval and --cluster are not supported. */
+  mode: 'command' | 'scan' | 'bigkeys' | 'memkeys' | 'stat' | 'latency' | 'latency-history' | 'latency-dist' | 'pipe' | 'hotkeys' | 'intrinsic-latency';
   /** --mono: --latency-dist in shades of grey. */
   mono: boolean;
   /** --intrinsic-latency <seconds>. */
@@ -175,8 +175,10 @@ Usage: mini-kv-cli [OPTIONS] [cmd [arg [arg ...]]]
   --memkeys          Sample Redis keys looking for keys consuming a lot of memory.
   --memkeys-samples <n> Sample Redis keys looking for keys consuming a lot of memory.
                      And define number of key elements to sample
+  --hotkeys          Sample Redis keys looking for hot keys.
+                     only works when maxmemory-policy is *lfu.
   --scan             List all keys using the SCAN command.
-  --pattern <pat>    Keys pattern when using the --scan or --bigkeys
+  --pattern <pat>    Keys pattern when using the --scan, --bigkeys or --hotkeys
                      options (default: *).
   --quoted-pattern <pat> Same as --pattern, but the specified string can be
                          quoted, in order to pass an otherwise non binary-safe string.
@@ -311,7 +313,7 @@ export function unquote(s: string): Buffer | null {
 export const AUTH_WARNING = "Warning: Using a password with '-a' or '-u' option on the command line interface may not be safe.";
 
 /** redis-cli main()'s order of the modes, for a command line naming several (--latency-history is --latency's variant). */
-const MODE_ORDER: CliOptions['mode'][] = ['latency', 'latency-history', 'latency-dist', 'pipe', 'bigkeys', 'memkeys', 'stat', 'scan', 'intrinsic-latency'];
+const MODE_ORDER: CliOptions['mode'][] = ['latency', 'latency-history', 'latency-dist', 'pipe', 'bigkeys', 'memkeys', 'hotkeys', 'stat', 'scan', 'intrinsic-latency'];
 
 /** The defaults, as parseCliArgs([]) returns them. */
 export function defaultOptions(): CliOptions {
@@ -415,6 +417,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
     }
     else if (a === '--pipe-timeout' && !lastarg) o.pipeTimeout = atoi32(next());
     else if (a === '--bigkeys') modes.add('bigkeys');
+    else if (a === '--hotkeys') modes.add('hotkeys');
     else if (a === '--memkeys') {
       modes.add('memkeys');
       o.memkeysSamples = 0;

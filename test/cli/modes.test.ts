@@ -65,6 +65,7 @@ function keyspace(args: string[]): FakeReply | null {
     case 'TYPE': return `+${KEYS[a1!]?.[0] ?? 'none'}\r\n`;
     case 'STRLEN': case 'LLEN': case 'HLEN': case 'SCARD': case 'ZCARD': case 'XLEN':
       return `:${KEYS[a1!]?.[1] ?? 0}\r\n`;
+    case 'OBJECT': return `:${[5, 200, 3, 17, 0, 9, 255, 1, 0][Object.keys(KEYS).indexOf(a1 === 'FREQ' ? args[2]! : '')] ?? 0}\r\n`;
     case 'MEMORY': return "-ERR unknown command 'MEMORY', with args beginning with: 'USAGE' \r\n";
     case 'INFO': return bulk('# Server\r\nredis_version:7.0.15\r\n# Clients\r\nconnected_clients:3\r\nblocked_clients:1\r\n# Memory\r\nused_memory:1536000\r\n# Persistence\r\nloading:0\r\nbgsave_in_progress:0\r\naof_rewrite_in_progress:0\r\n# Stats\r\ntotal_connections_received:12\r\ntotal_commands_processed:345\r\n# Keyspace\r\ndb0:keys=7,expires=0,avg_ttl=0\r\ndb3:keys=5,expires=1,avg_ttl=10\r\n');
     default: return null;
@@ -189,6 +190,8 @@ describe('mini-kv-cli - --scan, --bigkeys, --memkeys, --stat', () => {
     bigkeys: ['--bigkeys'],
     memkeys: ['--memkeys'],
     'memkeys-samples': ['--memkeys-samples', '5'],
+    hotkeys: ['--hotkeys'],
+    'hotkeys-pattern': ['--hotkeys', '--pattern', 'user:*'],
   };
   for (const [name, args] of Object.entries(cases)) {
     test(`${name}: ${args.join(' ')} prints what redis-cli prints`, async (t) => {
@@ -246,6 +249,20 @@ describe('mini-kv-cli - --scan, --bigkeys, --memkeys, --stat', () => {
     assert.equal(one.stderr, "Warning:  MEMORY USAGE on 'mem:k' failed (may have changed type)\n");
     assert.match(one.stdout, /1 strings with 0 bytes \(100\.00% of keys, avg size 0\.00\)\n/);
     await miniCli(['-p', String(mk.port), 'del', 'mem:k']);
+  });
+
+  test('--hotkeys on mini-kv (no LFU policy): the error from OBJECT FREQ, exit 1, as redis-cli', async (t) => {
+    const port = String(mk.port);
+    await miniCli(['-p', port, 'set', 'hot:k', 'v']);
+    try {
+      const mine = await miniCli(['-p', port, '--hotkeys']);
+      assert.equal(mine.code, 1);
+      assert.match(mine.stderr, /^Error: ERR An LFU maxmemory policy is not selected/);
+      if (!live) return t.diagnostic(`${NO_REDIS_CLI}: checked against the expected strings only`);
+      assert.deepEqual(mine, await redisCliRun(['-p', port, '--hotkeys']));
+    } finally {
+      await miniCli(['-p', port, 'del', 'hot:k']);
+    }
   });
 
   test('--scan against mini-kv lists the keys redis-cli lists; --count and --type are passed to SCAN', async (t) => {

@@ -244,3 +244,92 @@ function hiredisType(r: Reply): number {
   const n: Record<Reply['type'], number> = { string: 1, array: 2, integer: 3, nil: 4, status: 5, error: 6, double: 7, bool: 8, map: 9, set: 10, push: 12, bignum: 13, verbatim: 14 };
   return n[r.type];
 }
+
+/** HOTKEYS_SAMPLE: how many hot keys findHotKeys() keeps. */
+const HOTKEYS_SAMPLE = 16;
+
+/**
+ * --hotkeys (findHotKeys): OBJECT FREQ for every key SCAN returns, the 16
+ * highest counters kept in redis-cli's little eviction pool, and its
+ * summary. An error from OBJECT FREQ (a server without an LFU
+ * maxmemory-policy) is printed as "Error: ..." and exits 1, as in redis-cli.
+ */
+export async function hotKeysMode(o: CliOptions, io: Io): Promise<number> {
+  const runner = await connectOrExit(o, io);
+  const conn = runner.session!.conn;
+  const out = (s: string): void => put(io.stdout, s);
+  const counters: bigint[] = new Array<bigint>(HOTKEYS_SAMPLE).fill(0n);
+  const hotkeys: (string | null)[] = new Array<string | null>(HOTKEYS_SAMPLE).fill(null);
+  const stop = cancelOnSigint();
+  try {
+    conn.send(['DBSIZE']);
+    const size = await readOrExit(runner, io);
+    if (size.type === 'error') {
+      put(io.stderr, `Couldn't determine DBSIZE: ${size.value}\n`);
+      throw new CliExit(1);
+    }
+    if (size.type !== 'integer') {
+      put(io.stderr, 'Non INTEGER response from DBSIZE!\n');
+      throw new CliExit(1);
+    }
+    const totalKeys = Number(size.value);
+    out('\n# Scanning the entire keyspace to find hot keys as well as\n');
+    out('# average sizes per key type.  You can use -i 0.1 to sleep 0.1 sec\n');
+    out('# per 100 SCAN commands (not usually needed).\n\n');
+    let sampled = 0n;
+    let loops = 0;
+    let pct = 0;
+    let cursor = '0';
+    do {
+      pct = (100 * Number(sampled)) / totalKeys;
+      const batch = await sendScan(runner, o, io, cursor);
+      cursor = batch.cursor;
+      loops++;
+      // getKeyFreqs(): OBJECT FREQ for every key, pipelined.
+      for (const k of batch.keys) conn.send(['OBJECT', 'FREQ', k]);
+      const freqs: bigint[] = [];
+      for (const k of batch.keys) {
+        const r = await readOrExit(runner, io);
+        if (r.type === 'integer') freqs.push(BigInt(r.value));
+        else if (r.type === 'error') {
+          put(io.stderr, `Error: ${r.value}\n`);
+          throw new CliExit(1);
+        } else {
+          put(io.stderr, `Warning: OBJECT freq on '${repr(k)}' failed (may have been deleted)\n`);
+          freqs.push(0n);
+        }
+      }
+      for (let i = 0; i < batch.keys.length; i++) {
+        sampled++;
+        if (sampled % 1000000n === 0n) out(`[${pct5(pct)}%] Sampled ${sampled} keys so far\n`);
+        const f = freqs[i]!;
+        let k = 0;
+        while (k < HOTKEYS_SAMPLE && f > counters[k]!) k++;
+        if (k === 0) continue;
+        k--;
+        if (k !== 0 && counters[k] !== 0n) {
+          // The pool is full up to k: drop the coldest and shift the rest down.
+          counters.splice(0, 1);
+          counters.splice(k, 0, 0n);
+          hotkeys.splice(0, 1);
+          hotkeys.splice(k, 0, null);
+        }
+        counters[k] = f;
+        hotkeys[k] = repr(batch.keys[i]!);
+        out(`[${pct5(pct)}%] Hot key '${hotkeys[k]}' found so far with counter ${f}\n`);
+      }
+      if (o.interval > 0 && loops % 100 === 0) await sleep(o.interval);
+    } while (!stop.cancelled() && cursor !== '0');
+    out('\n-------- summary -------\n\n');
+    if (stop.cancelled()) out(`[${pct5(pct)}%] `);
+    out(`Sampled ${sampled} keys in the keyspace!\n`);
+    for (let i = 1; i <= HOTKEYS_SAMPLE; i++) {
+      const k = HOTKEYS_SAMPLE - i;
+      if (counters[k]! > 0n) out(`hot key found with counter: ${counters[k]}\tkeyname: ${hotkeys[k]}\n`);
+    }
+    return 0;
+  } finally {
+    stop.remove();
+    runner.close();
+  }
+}
