@@ -33,14 +33,14 @@ export async function pipeMode(o: CliOptions, io: Io): Promise<number> {
       runner.close();
       resolve(code === 0 && errors > 0 ? 1 : code);
     };
-    // Timeout check once a second, as aeWait's 1000 ms loop does.
+    // The timeout is checked ten times a second (redis-cli checks once per 1000 ms aeWait, in whole seconds).
     const timer = setInterval(() => {
       if (eof && o.pipeTimeout > 0 && Date.now() - lastRead > o.pipeTimeout * 1000) {
         put(io.stderr, `No replies for ${o.pipeTimeout} seconds: exiting.\n`);
         errors++;
         finish(1);
       }
-    }, 1000);
+    }, 100);
     const readLoop = async (): Promise<void> => {
       for (;;) {
         let r: Reply;
