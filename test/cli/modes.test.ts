@@ -294,7 +294,7 @@ describe('mini-kv-cli - --scan, --bigkeys, --memkeys, --stat', () => {
     assert.equal(Buffer.concat(out).toString('latin1'), expected);
     const spawned = await spawnUntil('mini', [...P(), '--stat', '-i', '0.01'], 4);
     assert.deepEqual([spawned.signal, spawned.stdout.split('\n').slice(0, 4).join('\n') + '\n'], ['SIGINT', expected]);
-    if (!live) return t.skip(NO_REDIS_CLI);
+    if (!live) return t.diagnostic(`${NO_REDIS_CLI}: checked against the expected strings only`);
     const r = await spawnUntil('redis', [...P(), '--stat', '-i', '0.01'], 4);
     assert.equal(r.stdout.split('\n').slice(0, 4).join('\n') + '\n', expected);
   });
