@@ -251,6 +251,24 @@ describe('mini-kv-cli - --scan, --bigkeys, --memkeys, --stat', () => {
     await miniCli(['-p', String(mk.port), 'del', 'mem:k']);
   });
 
+  test('against redis-server with every type: --bigkeys, --memkeys and --hotkeys print what redis-cli prints', async (t) => {
+    if (redisServerBin() === null || !live) return t.skip(`${NO_REDIS_SERVER}, or ${NO_REDIS_CLI}`);
+    const rs = await startRedisServer(['--maxmemory-policy', 'allkeys-lfu']);
+    try {
+      const p = ['-p', String(rs.port)];
+      for (const cmd of [['set', 's', 'hello'], ['rpush', 'l', 'a', 'b', 'c'], ['hset', 'h', 'f', 'v', 'g', 'w'], ['sadd', 'st', 'x'], ['zadd', 'z', '1', 'm'], ['xadd', 'x', '*', 'f', 'v'], ['set', 'big', 'x'.repeat(100)]]) {
+        await miniCli([...p, ...cmd]);
+      }
+      for (const mode of [['--bigkeys'], ['--memkeys'], ['--memkeys-samples', '2'], ['--hotkeys'], ['--no-raw', '--scan']]) {
+        const mine = await miniCli([...p, ...mode]);
+        assert.deepEqual(mine, await redisCliRun([...p, ...mode]), mode.join(' '));
+        assert.equal(mine.code, 0);
+      }
+    } finally {
+      await rs.close();
+    }
+  });
+
   test('--hotkeys on mini-kv (no LFU policy): the error from OBJECT FREQ, exit 1, as redis-cli', async (t) => {
     const port = String(mk.port);
     await miniCli(['-p', port, 'set', 'hot:k', 'v']);
