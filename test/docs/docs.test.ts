@@ -2,11 +2,12 @@
  * The documentation's examples run as written: the README's nc transcript is
  * replayed byte for byte against a real server, and docs/testing.md's
  * node:test examples are extracted and run against the built package (which
- * resolves itself as 'mini-kv' through package.json "exports").
+ * resolves itself as 'mini-kv' through package.json "exports"), and every
+ * relative link in the README and docs/ leads to a file.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -55,4 +56,19 @@ test('docs/testing.md - the node:test examples pass against the built package', 
   const r = spawnSync(process.execPath, ['--test', 'test/'], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.status, 0, r.stdout + r.stderr);
   assert.match(r.stdout, new RegExp(`# pass ${count}\\b`));
+});
+
+test('README and docs/ - every relative link points at a file that exists', () => {
+  const pages = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  let links = 0;
+  for (const page of pages) {
+    const text = readFileSync(join(ROOT, page), 'utf8');
+    for (const m of text.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)) {
+      const target = m[1]!;
+      if (/^[a-z]+:/i.test(target)) continue;
+      links++;
+      assert.ok(existsSync(join(ROOT, dirname(page), target)), `${page} links to ${target}, which does not exist`);
+    }
+  }
+  assert.ok(links >= 5, 'the README links to the docs');
 });
