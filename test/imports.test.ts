@@ -1,9 +1,13 @@
 /**
- * Every module under dist/src can be imported on its own, in a fresh
- * process: no import cycle leaves a binding uninitialised ("Cannot access
- * 'X' before initialization"), and importing a module starts nothing (the
- * process exits by itself). Worker entry points (they read `parentPort`) are
- * left out: they only run inside a worker.
+ * The structure reads one way. Imports go protocol <- keyspace <- commands
+ * <- server (a module may import from its own layer and the ones below it,
+ * and from the shared leaves errors.ts and version.ts), checked on the
+ * TypeScript sources, type-only imports included. And every module under
+ * dist/src can be imported on its own, in a fresh process: no import cycle
+ * leaves a binding uninitialised ("Cannot access 'X' before
+ * initialization"), and importing a module starts nothing (the process exits
+ * by itself). Worker entry points (they read `parentPort`) are left out of
+ * that: they only run inside a worker.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -13,6 +17,27 @@ import { test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const SRC = join(dirname(fileURLToPath(import.meta.url)), '../src');
+/** The TypeScript sources (the test runs from dist/test). */
+const TS_SRC = join(dirname(fileURLToPath(import.meta.url)), '../../src');
+const LAYERS = ['protocol', 'keyspace', 'commands', 'server'];
+
+test('imports go one way: protocol <- keyspace <- commands <- server', () => {
+  const wrong: string[] = [];
+  let checked = 0;
+  for (let rank = 0; rank < LAYERS.length; rank++) {
+    const dir = join(TS_SRC, LAYERS[rank]!);
+    for (const name of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+      const text = readFileSync(join(dir, name), 'utf8');
+      for (const m of text.matchAll(/^(?:import|export)\b[^;]*?from '\.\.\/([a-z-]+)\//gm)) {
+        checked++;
+        const target = LAYERS.indexOf(m[1]!);
+        if (target > rank) wrong.push(`${LAYERS[rank]}/${name} imports from ${m[1]}/`);
+      }
+    }
+  }
+  assert.ok(checked >= 30, `${checked} cross-folder imports checked`);
+  assert.deepEqual(wrong, []);
+});
 
 function modules(dir: string): string[] {
   const out: string[] = [];

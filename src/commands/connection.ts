@@ -16,7 +16,7 @@ import {
 } from '../errors.js';
 import type { Arg } from '../protocol/resp-parser.js';
 import { MODE_RESP2, MODE_RESP3, MODE_TEXT } from '../protocol/reply-writer.js';
-import type { ClientState } from '../server/state.js';
+import type { ClientState } from './state.js';
 import { argString, parseInt64, tokenIs } from './args.js';
 import type { CommandContext, CommandSpec } from './table.js';
 

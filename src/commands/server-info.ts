@@ -11,9 +11,8 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { eventLoopStats } from '../server/event-loop-monitor.js';
 import { MINIKV_VERSION } from '../version.js';
-import type { ServerState } from '../server/state.js';
+import type { ServerState } from './state.js';
 
 /** Section names in the order Redis prints them. */
 const SECTION_ORDER = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'commandstats', 'errorstats', 'cluster', 'keyspace'] as const;
@@ -179,7 +178,7 @@ function persistenceSection(server: ServerState): string[] {
 
 function statsSection(server: ServerState, now: number): string[] {
   const s = server.stats;
-  const loop = eventLoopStats();
+  const loop = server.eventLoopStats();
   return [
     `total_connections_received:${s.totalConnectionsReceived}`,
     `total_commands_processed:${s.totalCommandsProcessed}`,

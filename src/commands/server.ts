@@ -14,8 +14,6 @@ import {
 } from '../errors.js';
 import { globMatch } from '../keyspace/glob.js';
 import type { Arg } from '../protocol/resp-parser.js';
-import { OPTIONS, optionSpec } from '../server/config.js';
-import { resetEventLoopStats } from '../server/event-loop-monitor.js';
 import { argString, tokenIs } from './args.js';
 import {
   allCommands, commandCategories, commandDocsReply, commandHasKeys, commandInfoReply, keyIndexes, lookupByFullName,
@@ -161,17 +159,17 @@ function configGetCommand(ctx: CommandContext, argv: Arg[]): void {
   for (let i = 2; i < argv.length; i++) {
     const p = argString(argv[i]!);
     if (!isGlob(p)) {
-      const spec = optionSpec(p);
-      if (spec !== undefined && !names.includes(spec.name)) {
-        names.push(spec.name);
+      const name = ctx.server.config.optionName(p);
+      if (name !== undefined && !names.includes(name)) {
+        names.push(name);
         shown.push(p);
       }
       continue;
     }
-    for (const o of OPTIONS) {
-      if (!names.includes(o.name) && globMatch(p, o.name, true)) {
-        names.push(o.name);
-        shown.push(o.name);
+    for (const name of ctx.server.config.optionNames()) {
+      if (!names.includes(name) && globMatch(p, name, true)) {
+        names.push(name);
+        shown.push(name);
       }
     }
   }
@@ -210,7 +208,7 @@ function configResetstatCommand(ctx: CommandContext): void {
   s.totalErrorReplies = 0;
   s.errorCodes.clear();
   s.commands.clear();
-  resetEventLoopStats();
+  ctx.server.resetEventLoopStats();
   ctx.reply.ok();
 }
 

@@ -12,7 +12,7 @@
 import type { Database } from '../keyspace/keyspace.js';
 import type { Arg, RawRequest } from '../protocol/resp-parser.js';
 import type { ReplyWriter } from '../protocol/reply-writer.js';
-import type { ClientState, ServerState } from '../server/state.js';
+import type { ClientState, ServerState } from './state.js';
 
 /** What a handler receives; one object per connection, updated per command. */
 export interface CommandContext {

@@ -24,12 +24,12 @@
  * main.ts prints as Redis's FATAL CONFIG FILE ERROR block); at run time the
  * caller gets an error string in Redis's wording.
  */
+import type { ConfigAccess } from '../commands/state.js';
 import { closeSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, ConfigFileError, notSupportedYet } from '../errors.js';
 import { globMatch } from '../keyspace/glob.js';
 import { splitInlineArgs } from '../protocol/inline-parser.js';
-import { parseOutputBufferLimits, type OutputLimit } from './limits.js';
 import { LOGLEVELS } from './log.js';
 import { REDIS_ONLY_OPTIONS, type RedisOptionKind } from './redis-options.js';
 
@@ -140,6 +140,36 @@ export function parseMemory(text: string): number {
   return n * mul[unit]!;
 }
 
+/** One class's client-output-buffer-limit: 0 disables a limit. */
+export interface OutputLimit {
+  hard: number; // bytes
+  soft: number; // bytes
+  softSeconds: number;
+}
+
+/**
+ * Parses `client-output-buffer-limit` as Redis's config.c does: groups of
+ * `<class> <hard> <soft> <soft seconds>`, class normal, replica (slave) or
+ * pubsub, sizes with optional units. Returns the limits by class (replica
+ * stored as `slave`) or an error text in Redis's wording.
+ */
+export function parseOutputBufferLimits(text: string): Map<string, OutputLimit> | string {
+  const words = text.split(' ').filter((w) => w !== '');
+  if (words.length % 4 !== 0) return 'Wrong number of arguments in buffer limit configuration.';
+  const out = new Map<string, OutputLimit>();
+  for (let i = 0; i < words.length; i += 4) {
+    let cls = words[i]!.toLowerCase();
+    if (cls === 'replica') cls = 'slave';
+    if (cls !== 'normal' && cls !== 'slave' && cls !== 'pubsub') return 'Invalid client class specified in buffer limit configuration.';
+    const hard = parseMemory(words[i + 1]!);
+    const soft = parseMemory(words[i + 2]!);
+    const secs = /^\d+$/.test(words[i + 3]!) ? Number(words[i + 3]) : NaN;
+    if (Number.isNaN(hard) || Number.isNaN(soft) || Number.isNaN(secs)) return 'Error in hard, soft or soft_seconds setting in buffer limit configuration.';
+    out.set(cls, { hard, soft, softSeconds: secs });
+  }
+  return out;
+}
+
 /**
  * client-output-buffer-limit as Redis's config.c sets it: the classes given
  * replace their own limits and the others stay; sizes are stored in bytes.
@@ -236,7 +266,9 @@ export function strerror(e: unknown): string {
   return (e as Error).message;
 }
 
-export class Config {
+const OPTION_NAMES: readonly string[] = OPTIONS.map((o) => o.name);
+
+export class Config implements ConfigAccess {
   private readonly values = new Map<string, string>();
   /** Called after a run-time change (CONFIG SET), with the option name. */
   onChange: (name: string) => void = () => {};
@@ -379,6 +411,16 @@ export class Config {
 
   getInt(name: string): number {
     return Number(this.get(name));
+  }
+
+  /** ConfigAccess: the canonical name of an option, or undefined (CONFIG GET of an exact name). */
+  optionName(name: string): string | undefined {
+    return optionSpec(name)?.name;
+  }
+
+  /** ConfigAccess: every option's name, in table order (CONFIG GET with a pattern). */
+  optionNames(): readonly string[] {
+    return OPTION_NAMES;
   }
 
   getBool(name: string): boolean {

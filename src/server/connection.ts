@@ -25,7 +25,7 @@ import type { Database } from '../keyspace/keyspace.js';
 import { REQUEST_NONE, RequestParser } from '../protocol/resp-parser.js';
 import { MODE_RESP2, MODE_RESP3, MODE_TEXT, type ReplyMode, type ReplyTarget, type ReplyWriter } from '../protocol/reply-writer.js';
 import { handleWriterFor, type HandleWriter } from './handle-writes.js';
-import type { ClientState, ServerState } from './state.js';
+import type { ClientState, ServerContext } from './state.js';
 
 /** Stop reading a client's requests while this many reply bytes wait on its socket. */
 export const OUTPUT_PAUSE_BYTES = 1024 * 1024; // bytes
@@ -94,7 +94,7 @@ export class Connection implements ClientState, ReplyTarget {
   constructor(
     readonly socket: Socket,
     id: number,
-    private readonly server: ServerState,
+    private readonly server: ServerContext,
     private readonly writer: ReplyWriter,
     private readonly onClose: (conn: Connection) => void,
     /** The socket reads into the shared buffer and calls onSharedRead; no 'data' events. */

@@ -15,7 +15,7 @@ import type { CommandContext, CommandTable, LoadedCommand } from '../commands/ta
 import { argString } from '../commands/args.js';
 import { NOAUTH, unknownCommand, unknownSubcommand, wrongArity } from '../errors.js';
 import { REQUEST_RAW, type Arg, type RequestParser } from '../protocol/resp-parser.js';
-import type { CommandStat, ServerState } from './state.js';
+import type { CommandStat, ServerState } from '../commands/state.js';
 
 export { argString };
 

@@ -13,6 +13,7 @@
  * eventloop_delay_p99_ms, both in ms.
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import type { EventLoopStats } from '../commands/state.js';
 
 /**
  * Timer period of the histogram. A stall longer than this is always seen (a
@@ -31,12 +32,6 @@ function ensureStarted(): IntervalHistogram {
   return histogram;
 }
 
-export interface EventLoopStats {
-  /** How late the latest tick of the window came, ms (0 before the first tick). */
-  maxStallMs: number;
-  /** 99th percentile of the ticks' lateness, ms. */
-  p99Ms: number;
-}
 
 /** The figures for the current window (starting the monitor on first use). */
 export function eventLoopStats(): EventLoopStats {

@@ -14,7 +14,7 @@
  * closeClientOnOutputBufferLimitReached).
  */
 import { DEFAULT_LIMITS, type ParserLimits } from '../protocol/limits.js';
-import { parseMemory as memory, type Config } from './config.js';
+import { parseOutputBufferLimits, type Config } from './config.js';
 import type { Logger } from './log.js';
 
 /** How often the ticker looks at every client; `timeout` is in whole seconds, so a second is fine enough. */
@@ -34,36 +34,6 @@ export interface LimitedClient {
   idleSince: number;
   /** When the output buffer first went over the soft limit (server clock, ms), 0 while under it. */
   outputSoftSince: number;
-}
-
-/** One class's client-output-buffer-limit: 0 disables a limit. */
-export interface OutputLimit {
-  hard: number; // bytes
-  soft: number; // bytes
-  softSeconds: number;
-}
-
-/**
- * Parses `client-output-buffer-limit` as Redis's config.c does: groups of
- * `<class> <hard> <soft> <soft seconds>`, class normal, replica (slave) or
- * pubsub, sizes with optional units. Returns the limits by class (replica
- * stored as `slave`) or an error text in Redis's wording.
- */
-export function parseOutputBufferLimits(text: string): Map<string, OutputLimit> | string {
-  const words = text.split(' ').filter((w) => w !== '');
-  if (words.length % 4 !== 0) return 'Wrong number of arguments in buffer limit configuration.';
-  const out = new Map<string, OutputLimit>();
-  for (let i = 0; i < words.length; i += 4) {
-    let cls = words[i]!.toLowerCase();
-    if (cls === 'replica') cls = 'slave';
-    if (cls !== 'normal' && cls !== 'slave' && cls !== 'pubsub') return 'Invalid client class specified in buffer limit configuration.';
-    const hard = memory(words[i + 1]!);
-    const soft = memory(words[i + 2]!);
-    const secs = /^\d+$/.test(words[i + 3]!) ? Number(words[i + 3]) : NaN;
-    if (Number.isNaN(hard) || Number.isNaN(soft) || Number.isNaN(secs)) return 'Error in hard, soft or soft_seconds setting in buffer limit configuration.';
-    out.set(cls, { hard, soft, softSeconds: secs });
-  }
-  return out;
 }
 
 /** The addresses Redis treats as local in protected mode (networking.c clientAcceptHandler), IPv4-mapped form included. */

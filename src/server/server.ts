@@ -25,7 +25,9 @@ import { adoptForSharedReads } from './shared-reads.js';
 import { Connection } from './connection.js';
 import { ClientLimits, protectedModeDenies } from './limits.js';
 import { optionalPeerRejected, tlsServerOptions } from './tls.js';
-import { countErrorReply, newStats, type ClientState, type ServerState, type Stats } from './state.js';
+import { countErrorReply, newStats, type ClientState, type EventLoopStats, type Stats } from '../commands/state.js';
+import { eventLoopStats, resetEventLoopStats } from './event-loop-monitor.js';
+import type { ServerContext } from './state.js';
 import { Dispatcher } from './dispatch.js';
 import { MINIKV_VERSION, VERSION } from '../version.js';
 
@@ -63,7 +65,7 @@ function commandTable(): CommandTable {
   return sharedTable;
 }
 
-export class MiniKvServer implements ServerState {
+export class MiniKvServer implements ServerContext {
   readonly config: Config;
   readonly dbs: Database[];
   readonly clock: Clock;
@@ -124,6 +126,14 @@ export class MiniKvServer implements ServerState {
       if (name === 'hz' && this.servers.length > 0) this.activeExpire.start(this.config.getInt('hz'));
       this.limits.refresh();
     };
+  }
+
+  eventLoopStats(): EventLoopStats {
+    return eventLoopStats();
+  }
+
+  resetEventLoopStats(): void {
+    resetEventLoopStats();
   }
 
   noteExpired(count: number): void {

@@ -1,130 +1,21 @@
 /**
- * The state that command handlers may see: the server's (config, databases,
- * clock, statistics, clients) and one client's. Interfaces only, so that
- * commands/ depends on shapes, not on the networking code behind them.
+ * What the server's own parts (connections, the dispatcher, client limits)
+ * see of the server: everything commands see (commands/state.ts), plus the
+ * pieces that belong to the networking side.
  */
-import type { CommandTable } from '../commands/table.js';
-import type { Clock } from '../keyspace/clock.js';
+import type { ServerState } from '../commands/state.js';
 import type { ActiveExpire } from '../keyspace/expiry.js';
-import type { Database } from '../keyspace/keyspace.js';
 import type { Config } from './config.js';
 import type { Dispatcher } from './dispatch.js';
 import type { ClientLimits } from './limits.js';
 
-export interface Stats {
-  totalConnectionsReceived: number;
-  totalCommandsProcessed: number;
-  rejectedConnections: number;
-  /** Keys removed because their time passed, lazily or actively (INFO expired_keys). */
-  expiredKeys: number;
-  keyspaceHits: number;
-  keyspaceMisses: number;
-  totalNetInputBytes: number;
-  totalNetOutputBytes: number;
-  totalErrorReplies: number;
-  /** Error replies by errorstats name (ERR, WRONGTYPE, …), at most ERROR_STATS_MAX names (INFO errorstats). */
-  errorCodes: Map<string, number>;
-  /** Per command full name: calls, microseconds spent, rejected and failed calls (INFO commandstats). */
-  commands: Map<string, CommandStat>;
-}
+export type { ClientState, CommandStat, ServerState, Stats } from '../commands/state.js';
 
-export interface CommandStat {
-  calls: number;
-  usec: number;
-  rejectedCalls: number;
-  failedCalls: number;
-}
-
-/**
- * Distinct error names errorstats tracks (Redis's ERROR_STATS_NUMBER): a
- * script can invent error codes, and this bounds what they cost.
- */
-export const ERROR_STATS_MAX = 128;
-
-/** Counts one error reply by its errorstats name (Redis's incrementErrorCount). */
-export function countErrorReply(stats: Stats, name: string): void {
-  stats.totalErrorReplies++;
-  const n = stats.errorCodes.get(name);
-  if (n !== undefined) stats.errorCodes.set(name, n + 1);
-  else if (stats.errorCodes.size < ERROR_STATS_MAX) stats.errorCodes.set(name, 1);
-}
-
-export function newStats(): Stats {
-  return {
-    totalConnectionsReceived: 0,
-    totalCommandsProcessed: 0,
-    rejectedConnections: 0,
-    expiredKeys: 0,
-    keyspaceHits: 0,
-    keyspaceMisses: 0,
-    totalNetInputBytes: 0,
-    totalNetOutputBytes: 0,
-    totalErrorReplies: 0,
-    errorCodes: new Map(),
-    commands: new Map(),
-  };
-}
-
-/** One client as CLIENT LIST/INFO and the handlers see it. */
-export interface ClientState {
-  readonly id: number;
-  /** CLIENT SETNAME / HELLO SETNAME; '' when unset. */
-  name: string;
-  /** Selected database index. */
-  dbIndex: number;
-  /** Protocol version chosen by HELLO: 2 or 3. */
-  resp: 2 | 3;
-  /** `ip:port` of the peer and of our end. */
-  readonly addr: string;
-  readonly laddr: string;
-  /** ms since the epoch when connected. */
-  readonly createdAt: number;
-  /** ms since the epoch of the last command. */
-  lastInteraction: number;
-  /** Full name of the last command run ('NULL' before any), for CLIENT LIST `cmd`. */
-  lastCommand: string;
-  /** CLIENT SETINFO lib-name / lib-ver. */
-  libName: string;
-  libVer: string;
-  /** Whether the client has authenticated (always true when no password is set). */
-  authenticated: boolean;
-  /** Close once the current reply has been sent (QUIT, protocol errors). */
-  closeAfterReply: boolean;
-  /** Bytes of unparsed input (CLIENT LIST qbuf). */
-  queryBufferLength(): number;
-  /** Bytes of reply waiting to be sent (CLIENT LIST omem). */
-  outputBufferLength(): number;
-  /** The file descriptor, or -1 when unknown. */
-  readonly fd: number;
-  /** Closes the connection (CLIENT KILL). Safe to call on the current client. */
-  kill(): void;
-}
-
-export interface ServerState {
+export interface ServerContext extends ServerState {
   readonly config: Config;
   /** Runs and accounts for every command (dispatch.ts). */
   readonly dispatcher: Dispatcher;
-  /** Databases by index (SWAPDB swaps entries). */
-  readonly dbs: Database[];
-  readonly clock: Clock;
-  readonly table: CommandTable;
-  readonly stats: Stats;
-  /** Connected clients by id. */
-  readonly clients: Map<number, ClientState>;
   readonly activeExpire: ActiveExpire;
-  /** Server start time, ms since the epoch. */
-  readonly startTime: number;
-  /** 40 hex characters, new for every start (INFO run_id). */
-  readonly runId: string;
-  readonly version: string;
-  /** The TCP port actually listened on (after --port 0). */
-  readonly port: number;
-  /** The config file given at start-up, '' when none (INFO config_file). */
-  readonly configFile: string;
   /** Client limits as plain numbers, and the ticker that enforces timeouts. */
   readonly limits: ClientLimits;
-  /** Counts a key removed because its time passed (lazy or active). */
-  noteExpired(count: number): void;
-  /** Starts a clean shutdown (SHUTDOWN). */
-  shutdown(): void;
 }

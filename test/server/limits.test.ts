@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
-import { parseOutputBufferLimits } from '../../src/server/limits.js';
+import { parseOutputBufferLimits } from '../../src/server/config.js';
 import { resp as r, startTestServer, type TestServer } from '../helpers.js';
 import { RawConn } from './sockets.js';
 
