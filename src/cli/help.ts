@@ -62,7 +62,12 @@ function flags(a: DocRecord): string[] {
   return Array.isArray(f) ? (f as string[]) : [];
 }
 
-/** One argument as in a syntax line: `[EX seconds|PX milliseconds]`, `key [key ...]`. */
+/**
+ * One argument as in a syntax line: `[EX seconds|PX milliseconds]`,
+ * `key [key ...]`. Mirrors redis-cli 7.0's cliArgumentDocs(): the token, then
+ * the name (or the children joined by `|` or ` `), `[... ...]` for multiple
+ * (repeating the token only with multiple_token), `[...]` for optional.
+ */
 export function argumentSyntax(a: DocRecord): string {
   const type = a['type'] as string;
   const children = Array.isArray(a['arguments']) ? (a['arguments'] as DocRecord[]) : [];
@@ -71,7 +76,8 @@ export function argumentSyntax(a: DocRecord): string {
   if (type === 'pure-token') core = '';
   else if (type === 'oneof') core = children.map(argumentSyntax).join('|');
   else if (type === 'block') core = children.map(argumentSyntax).join(' ');
-  else core = (a['display_text'] as string | undefined) ?? (a['name'] as string);
+  // redis-cli 7.0 names an argument by its `name` (display_text came in 7.2).
+  else core = a['name'] as string;
   const one = token === '' ? core : core === '' ? token : `${token} ${core}`;
   const f = flags(a);
   let s = one;
@@ -90,15 +96,97 @@ export function formatCommandHelp(displayName: string, docs: DocRecord): string 
   return out + '\n';
 }
 
-/** The REPL's answer to a bare `help`. */
+/** The REPL's answer to a bare `help`, worded as redis-cli 7.0's cliOutputGenericHelp(). */
 export function generalHelp(version: string): string {
   return (
     `mini-kv-cli ${version}\n` +
     'To get help about mini-kv commands type:\n' +
     '      "help @<group>" to get a list of commands in <group>\n' +
     '      "help <command>" for help on <command>\n' +
-    '      "quit" to exit\n'
+    '      "help <tab>" to get a list of possible help topics\n' +
+    '      "quit" to exit\n' +
+    '\n' +
+    'To set mini-kv-cli preferences:\n' +
+    '      ":set hints" enable online hints\n' +
+    '      ":set nohints" disable online hints\n'
   );
+}
+
+/**
+ * One topic of the REPL's help, completion and hints: a command (`SET`), a
+ * subcommand (`CONFIG GET`) or a group (`@string`). This is redis-cli's
+ * helpEntry: `argv` is the name split in words, upper case; `full` joins
+ * them with a space; `params` is the argument syntax line.
+ */
+export interface HelpEntry {
+  type: 'command' | 'group';
+  argv: string[];
+  full: string;
+  params: string;
+  summary: string;
+  since: string | null;
+  group: string;
+}
+
+function str(v: DocValue | undefined): string | null {
+  return typeof v === 'string' ? v : null;
+}
+
+/**
+ * The help table from COMMAND DOCS, as redis-cli 7.0's cliInitHelp() builds
+ * it: one entry per command and per subcommand, one per group (`@name`),
+ * sorted by full name in byte order (so `CONFIG` comes before `CONFIG GET`).
+ */
+export function buildHelpEntries(docs: Map<string, DocRecord>): HelpEntry[] {
+  const entries: HelpEntry[] = [];
+  const groups = new Set<string>();
+  const add = (name: string, d: DocRecord): void => {
+    const argv = name.toUpperCase().split('|');
+    const args = Array.isArray(d['arguments']) ? (d['arguments'] as DocRecord[]) : [];
+    const group = str(d['group']) ?? '';
+    if (group !== '') groups.add(group);
+    entries.push({ type: 'command', argv, full: argv.join(' '), params: args.map(argumentSyntax).join(' '), summary: str(d['summary']) ?? '', since: str(d['since']), group });
+    const subs = d['subcommands'];
+    if (typeof subs === 'object' && !Array.isArray(subs)) {
+      for (const [sub, sd] of Object.entries(subs)) if (typeof sd === 'object' && !Array.isArray(sd)) add(sub, sd);
+    }
+  };
+  for (const [name, d] of docs) add(name, d);
+  for (const g of groups) entries.push({ type: 'group', argv: [`@${g}`], full: `@${g}`, params: '', summary: '', since: null, group: '' });
+  return entries.sort((a, b) => (a.full < b.full ? -1 : a.full > b.full ? 1 : 0));
+}
+
+/** One entry as redis-cli's cliOutputCommandHelp() prints it; `color` adds its bold, grey and yellow. */
+function outputCommandHelp(e: HelpEntry, withGroup: boolean, color: boolean): string {
+  const [b, g, y, o] = color ? ['\x1b[1m', '\x1b[90m', '\x1b[33m', '\x1b[0m'] : ['', '', '', ''];
+  // redis-cli always puts a space after the name, params or not; we keep it only with colour, where it is invisible.
+  let out = `\n  ${b}${e.full}${o}${color || e.params !== '' ? ' ' : ''}${g}${e.params}${g === '' ? '' : o}\n`;
+  out += `  ${y}summary:${o} ${e.summary}\n`;
+  if (e.since !== null) out += `  ${y}since:${o} ${e.since}\n`;
+  if (withGroup) out += `  ${y}group:${o} ${e.group}\n`;
+  return out;
+}
+
+/**
+ * `help` followed by `words`, as redis-cli 7.0's cliOutputHelp(): `@group`
+ * lists the group's commands and subcommands (without the group line);
+ * otherwise every command whose first words equal `words`, ignoring case
+ * (`help config` shows CONFIG and each CONFIG subcommand). A blank line ends
+ * the list. When nothing matches we print nothing, where redis-cli prints
+ * that blank line alone.
+ */
+export function outputHelp(words: string[], entries: HelpEntry[], color: boolean): string {
+  const group = words[0]!.startsWith('@') ? words[0]!.slice(1).toLowerCase() : null;
+  let out = '';
+  for (const e of entries) {
+    if (e.type !== 'command') continue;
+    if (group !== null) {
+      if (e.group.toLowerCase() === group) out += outputCommandHelp(e, false, color);
+    } else if (words.length <= e.argv.length && words.every((w, j) => w.toUpperCase() === e.argv[j])) {
+      out += outputCommandHelp(e, true, color);
+    }
+  }
+  return out === '' ? '' : out + '\n';
 }
 
 /**
