@@ -79,6 +79,6 @@ export function completionsFor(line: string, entries: readonly HelpEntry[]): [st
   const upper = typed.toUpperCase();
   const names = entries.filter((e) => e.type === 'command' || groups).map((e) => e.full);
   if (!groups) names.push(...REPL_WORDS);
-  const hits = [...new Set(names.filter((n) => n.startsWith(upper)))].sort().map((n) => inTypedCase(typed, n));
+  const hits = [...new Set(names.filter((n) => n.toUpperCase().startsWith(upper)))].sort().map((n) => inTypedCase(typed, n));
   return [hits, typed];
 }

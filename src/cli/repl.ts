@@ -75,6 +75,18 @@ function repeatPrefix(argv: readonly string[]): number | 'invalid' | null {
 }
 
 /**
+ * Why a connection was lost, in hiredis's words as redis-cli prints them. A
+ * server that closed while we were idle can show up as a write to a socket
+ * the peer has ended (Node's EPIPE wording) before the close itself arrives;
+ * redis-cli, whose first write still succeeds, reads EOF there and says
+ * "Server closed the connection". A reset is hiredis's strerror() text.
+ */
+function lostReason(e: Error): string {
+  if (/ended by the other party|EPIPE/.test(e.message)) return 'Server closed the connection';
+  return /ECONNRESET/.test(e.message) ? 'Connection reset by peer' : e.message;
+}
+
+/**
  * The interactive loop. Resolves with the exit code when input ends, the
  * user quits (0, as redis-cli) or presses Ctrl-C while a command runs (1).
  */
@@ -180,8 +192,9 @@ export async function runRepl(o: CliOptions, r: ReplOptions): Promise<number> {
   /**
    * issueCommandRepeat(): `help` is answered here; anything else goes to the
    * server `repeat` times, reconnecting first when the connection is gone.
-   * A connection lost on the way prints `Error: <reason>` and leaves the
-   * prompt at `not connected> ` until the next command reconnects.
+   * A connection lost on the way (or while idle) prints `Error: <reason>`
+   * and leaves the prompt at `not connected> ` until the next command
+   * reconnects, selecting the prompt's database again.
    */
   const issue = async (argv: string[], repeat: number): Promise<void> => {
     const name = argv[0]!.toLowerCase();
@@ -197,14 +210,17 @@ export async function runRepl(o: CliOptions, r: ReplOptions): Promise<number> {
       put(r.output, outputHelp(argv.slice(1), entries ?? [], r.terminal));
       return;
     }
-    if (!connected() && !(await connect(false))) return;
+    // Like redis-cli, reconnect only once the connection is known lost: a
+    // session whose server went away while we were idle fails this command
+    // ("Error: Server closed the connection"), and the next one reconnects.
+    if (session === null && !(await connect(false))) return;
     const args = argv.map((w) => Buffer.from(w, 'latin1'));
     for (let i = 0; i < repeat; i++) {
       let reply: Reply;
       try {
         reply = await session!.conn.command(args);
       } catch (e) {
-        if (!interrupted) put(r.stderr, `Error: ${(e as Error).message}\n`);
+        if (!interrupted) put(r.stderr, `Error: ${lostReason(e as Error)}\n`);
         session?.conn.close();
         session = null;
         return;
