@@ -50,10 +50,11 @@ export function hintFor(line: string, entries: readonly HelpEntry[]): string | n
   return endspace ? hint : ' ' + hint;
 }
 
-/** `full`, with the letters past `typed` in the case of the last letter typed (upper case when none was). */
+/** `full`, with the letters past `typed` in the case of the last letter typed (as redis-cli has it when none was). */
 function inTypedCase(typed: string, full: string): string {
   const letters = typed.match(/[a-z]/gi);
-  const last = letters === null ? 'A' : letters[letters.length - 1]!;
+  if (letters === null) return typed + full.slice(typed.length);
+  const last = letters[letters.length - 1]!;
   const rest = full.slice(typed.length);
   return typed + (last === last.toLowerCase() ? rest.toLowerCase() : rest.toUpperCase());
 }

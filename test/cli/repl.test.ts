@@ -414,6 +414,38 @@ describe('mini-kv-cli REPL on a terminal', () => {
     assert.equal(await d.exit(), 0);
   });
 
+  test('Ctrl-C while a command waits for its reply ends the REPL with 1, as redis-cli\'s SIGINT handler', async (t) => {
+    if (!needPty(t)) return;
+    // A server that answers COMMAND DOCS and then never answers again.
+    let got = '';
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((sock) => {
+      sockets.push(sock);
+      sock.on('data', (d) => {
+        got += d.toString('latin1');
+        if (got.includes('DOCS\r\n') && !got.includes('ping')) sock.write('*0\r\n');
+      });
+    });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const p = (silent.address() as net.AddressInfo).port;
+    const cli = miniKvCli(['-p', String(p)]);
+    try {
+      await cli.waitFor(`127.0.0.1:${p}> `);
+      await cli.send('ping\r', '\n');
+      // The ping has reached the server and is waiting.
+      await new Promise<void>((resolve, reject) => {
+        const poll = setInterval(() => got.includes('ping') && (clearInterval(poll), clearTimeout(timer), resolve()), 10);
+        const timer = setTimeout(() => (clearInterval(poll), reject(new Error('ping never reached the server'))), WAIT_MS);
+      });
+      cli.type('\x03');
+      assert.equal(await cli.exit(), 1);
+    } finally {
+      cli.kill();
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => silent.close(r));
+    }
+  });
+
   test('After the server restarts on its port, the next command fails as in redis-cli and the one after reconnects (in the same db)', async (t) => {
     if (!needPty(t)) return;
     let first = await startTestServer();
