@@ -70,6 +70,17 @@ class Term {
     this.p.write(keys);
   }
 
+  /**
+   * Types `line` and Enter, then waits until the reply is drawn and the
+   * next prompt `next` ends the output; resolves with the text (see plain())
+   * from the typed line to that prompt. Waiting for the prompt itself keeps
+   * the next keys from being typed before the REPL is reading again.
+   */
+  run(line: string, next: string): Promise<string> {
+    this.type(line + '\r');
+    return this.waitFor(endsWithPrompt(next), plain);
+  }
+
   /** Types `keys`, then waits until `expected` is drawn after them; resolves with what was drawn. */
   async send(keys: string, expected: string | RegExp): Promise<string> {
     this.type(keys);
@@ -81,14 +92,14 @@ class Term {
    * (as drawn, or as text with hints and cursor moves left out, since the
    * hints come between the typed characters); rejects after WAIT_MS.
    */
-  waitFor(expected: string | RegExp): Promise<string> {
-    const found = (s: string): boolean => (typeof expected === 'string' ? s.includes(expected) || plain(s).includes(expected) : expected.test(s));
+  waitFor(expected: string | RegExp, view: (s: string) => string = (s) => s): Promise<string> {
+    const found = (s: string): boolean => (typeof expected === 'string' ? s.includes(expected) || plain(s).includes(expected) : expected.test(view(s)));
     return new Promise((resolve, reject) => {
       const poll = setInterval(() => {
         if (!found(this.since())) return;
         clearInterval(poll);
         clearTimeout(timer);
-        resolve(this.since());
+        resolve(view(this.since()));
       }, 10);
       const timer = setTimeout(() => {
         clearInterval(poll);
@@ -125,6 +136,11 @@ class Term {
 /** The hints drawn in `s` (between linenoise's grey and the reset), in order. */
 function hintsIn(s: string): string[] {
   return [...s.matchAll(/\x1b\[0;90;49m(.*?)\x1b\[0m/g)].map((m) => m[1]!);
+}
+
+/** Output that ends with the prompt `p` drawn after a new line (a reply came, the REPL reads again). */
+function endsWithPrompt(p: string): RegExp {
+  return new RegExp(`\\n[^]*${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\x1b\\[\\d+G)?$`);
 }
 
 /** What `s` shows as text: without the hints, the escape sequences and the carriage returns. */
@@ -174,12 +190,14 @@ describe('mini-kv-cli REPL on a terminal', () => {
     if (!needPty(t)) return;
     const cli = miniKvCli(['-p', String(port)]);
     await cli.waitFor(prompt);
-    await cli.send('set repl:greeting "hello there"\r', `OK\r\n`);
-    assert.match(await cli.send('get repl:greeting\r', prompt), /\r\n"hello there"\r\n/);
-    await cli.send('select 2\r', `127.0.0.1:${port}[2]> `);
-    const three = await cli.send('3 ping\r', `127.0.0.1:${port}[2]> `);
-    assert.equal(three.split('PONG\r\n').length - 1, 3);
-    assert.match(await cli.send('0 ping\r', `[2]> `), /\r\nInvalid mini-kv-cli repeat command option value\.\r\n/);
+    assert.equal(await cli.run('set repl:greeting "hello there"', prompt), `set repl:greeting "hello there"\nOK\n${prompt}`);
+    assert.equal(await cli.run('get repl:greeting', prompt), `get repl:greeting\n"hello there"\n${prompt}`);
+    await cli.run('select 2', `127.0.0.1:${port}[2]> `);
+    // CLIENT INFO prints raw, as redis-cli prints it even on a terminal.
+    assert.match(await cli.run('client info', `127.0.0.1:${port}[2]> `), /^client info\nid=\d+ addr=127\.0\.0\.1:\d+ .* db=2 /);
+    const three = await cli.run('3 ping', `127.0.0.1:${port}[2]> `);
+    assert.equal(three.split('PONG\n').length - 1, 3);
+    assert.equal(await cli.run('0 ping', `[2]> `), `0 ping\nInvalid mini-kv-cli repeat command option value.\n127.0.0.1:${port}[2]> `);
     cli.type('quit\r');
     assert.equal(await cli.exit(), 0);
   });
@@ -190,10 +208,10 @@ describe('mini-kv-cli REPL on a terminal', () => {
     const file = path.join(dir, 'history');
     const first = miniKvCli(['-p', String(port)], envWith({ MINIKV_CLI_HISTFILE: file }));
     await first.waitFor(prompt);
-    await first.send('set repl:h "from run 1"\r', 'OK');
-    await first.send('auth not-saved\r', '(error)');
-    await first.send('hello 3 auth default s3cret\r', prompt);
-    await first.send('echo last\r', '"last"');
+    assert.match(await first.run('set repl:h "from run 1"', prompt), /\nOK\n/);
+    assert.match(await first.run('auth not-saved', prompt), /\n\(error\) /);
+    await first.run('hello 3 auth default s3cret', prompt);
+    assert.match(await first.run('echo last', prompt), /\n"last"\n/);
     assert.equal(fs.readFileSync(file, 'utf8'), 'set repl:h "from run 1"\necho last\n');
     assert.equal(fs.statSync(file).mode & 0o777, 0o600);
     first.type('\x04');
@@ -205,8 +223,8 @@ describe('mini-kv-cli REPL on a terminal', () => {
     await second.send('\x1b[A', 'set repl:h "from run 1"');
     await second.send('\x1b[B', 'echo last');
     await second.send('\x1b[A', 'set repl:h "from run 1"');
-    await second.send('\r', 'OK\r\n');
-    assert.match(await second.send('get repl:h\r', prompt), /"from run 1"/);
+    assert.match(await second.run('', prompt), /\nOK\n/);
+    assert.match(await second.run('get repl:h', prompt), /\n"from run 1"\n/);
     second.type('quit\r');
     assert.equal(await second.exit(), 0);
     // Run 2's lines went to the end, and a line equal to the one before it is kept once.
@@ -219,7 +237,7 @@ describe('mini-kv-cli REPL on a terminal', () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'minikv-home-'));
     const off = miniKvCli(['-p', String(port)], envWith({ HOME: home, MINIKV_CLI_HISTFILE: '/dev/null' }));
     await off.waitFor(prompt);
-    await off.send('ping\r', 'PONG');
+    assert.match(await off.run('ping', prompt), /\nPONG\n/);
     off.type('quit\r');
     assert.equal(await off.exit(), 0);
     assert.deepEqual(fs.readdirSync(home), []);
@@ -228,7 +246,7 @@ describe('mini-kv-cli REPL on a terminal', () => {
     delete env['MINIKV_CLI_HISTFILE'];
     const on = miniKvCli(['-p', String(port)], env);
     await on.waitFor(prompt);
-    await on.send('ping\r', 'PONG');
+    assert.match(await on.run('ping', prompt), /\nPONG\n/);
     on.type('quit\r');
     assert.equal(await on.exit(), 0);
     assert.equal(fs.readFileSync(path.join(home, '.minikv_cli_history'), 'utf8'), 'ping\nquit\n');
@@ -241,10 +259,10 @@ describe('mini-kv-cli REPL on a terminal', () => {
     await cli.waitFor(prompt);
     await cli.send('ech', 'ech');
     await cli.send('\t', 'o');
-    assert.match(await cli.send(' completed\r', prompt), /\r\n"completed"\r\n/);
+    assert.match(await cli.run(' completed', prompt), /\n"completed"\n/);
     await cli.send('ECH', 'ECH');
     await cli.send('\t', 'O');
-    assert.match(await cli.send(' upper\r', prompt), /\r\n"upper"\r\n/);
+    assert.match(await cli.run(' upper', prompt), /\n"upper"\n/);
     // Several candidates: the first Tab adds their common part, the second lists them.
     await cli.send('getr', 'getr');
     await cli.send('\t', 'ange');
@@ -297,17 +315,17 @@ describe('mini-kv-cli REPL on a terminal', () => {
     assert.deepEqual(ours, HINT_STEPS.map((s) => s[1]));
     // Enter wipes the hint before the line is sent: nothing grey after the typed line.
     await cli.send('\x15set k v', HINT_DRAWN);
-    const entered = await cli.send('\r', prompt);
+    const entered = await cli.send('\r', endsWithPrompt(prompt));
     assert.deepEqual(hintsIn(entered), []);
     assert.match(entered, /^\x1b\[0K\r\r\nOK\r\n/);
     // Hints off and on again, as redis-cli's :set nohints / :set hints.
-    await cli.send(':set nohints\r', prompt);
+    await cli.run(':set nohints', prompt);
     cli.type('get');
     await cli.send(' k', 'k');
     assert.deepEqual(hintsIn(cli.since()), []);
     await cli.send('\x15', prompt);
-    await cli.send(':set hints\r', prompt);
-    assert.match(await cli.send(':set fancy\r', prompt), /unknown mini-kv-cli preference 'fancy'/);
+    await cli.run(':set hints', prompt);
+    assert.match(await cli.run(':set fancy', prompt), /\nunknown mini-kv-cli preference 'fancy'\n/);
     cli.type('get');
     await cli.waitFor('\x1b[0m');
     assert.deepEqual(hintsIn(cli.since()), [' key']);
@@ -339,13 +357,13 @@ describe('mini-kv-cli REPL on a terminal', () => {
     const cli = miniKvCli(['-p', String(port)]);
     await cli.waitFor(prompt);
     const ours: Record<string, string> = {};
-    for (const cmd of ['help set', 'help config', 'help config get', 'help @connection']) ours[cmd] = helpText(await cli.send(`${cmd}\r`, prompt));
+    for (const cmd of ['help set', 'help config', 'help config get', 'help @connection']) ours[cmd] = helpText(await cli.send(`${cmd}\r`, endsWithPrompt(prompt)));
     assert.equal(ours['help set'], HELP_SET);
     assert.match(ours['help config']!, /^\n  \x1b\[1mCONFIG\x1b\[0m \x1b\[90m\x1b\[0m\n.*\n  \x1b\[1mCONFIG GET\x1b\[0m \x1b\[90mparameter \[parameter \.\.\.\]\x1b\[0m\n/s);
     assert.equal(ours['help config get'], '\n  \x1b[1mCONFIG GET\x1b[0m \x1b[90mparameter [parameter ...]\x1b[0m\n  \x1b[33msummary:\x1b[0m Get the values of configuration parameters\n  \x1b[33msince:\x1b[0m 2.0.0\n  \x1b[33mgroup:\x1b[0m server\n\n');
     assert.match(ours['help @connection']!, /\n  \x1b\[1mPING\x1b\[0m \x1b\[90m\[message\]\x1b\[0m\n  \x1b\[33msummary:\x1b\[0m Ping the server\n  \x1b\[33msince:\x1b\[0m 1.0.0\n\n/);
     assert.doesNotMatch(ours['help @connection']!, /group:/);
-    const bare = helpText(await cli.send('help\r', prompt));
+    const bare = helpText(await cli.send('help\r', endsWithPrompt(prompt)));
     assert.match(bare, /^mini-kv-cli \d+\.\d+\.\d+\nTo get help about mini-kv commands type:\n {6}"help @<group>" to get a list of commands in <group>\n/);
     assert.match(bare, /"help <tab>" to get a list of possible help topics\n {6}"quit" to exit\n\nTo set mini-kv-cli preferences:\n {6}":set hints" enable online hints\n {6}":set nohints" disable online hints\n$/);
     cli.kill();
@@ -355,7 +373,7 @@ describe('mini-kv-cli REPL on a terminal', () => {
     const rc = new Term(oracle, ['-p', String(port)], envWith());
     terms.push(rc);
     await rc.waitFor(prompt);
-    for (const cmd of Object.keys(ours)) assert.equal(ours[cmd], helpText(await rc.send(`${cmd}\r`, prompt)), cmd);
+    for (const cmd of Object.keys(ours)) assert.equal(ours[cmd], helpText(await rc.send(`${cmd}\r`, endsWithPrompt(prompt))), cmd);
     rc.kill();
   });
 
@@ -391,8 +409,8 @@ describe('mini-kv-cli REPL on a terminal', () => {
       await cli.waitFor(`127.0.0.1:${fakePort}> `);
       const cleared = await cli.send('clear\r', `127.0.0.1:${fakePort}> `);
       assert.match(cleared, /\r\n\x1b\[H\x1b\[2J/);
-      await cli.send('CLEAR\r', '\x1b[H\x1b[2J');
-      await cli.send('ping\r', 'PONG');
+      assert.match(await cli.send('CLEAR\r', `\x1b[H\x1b[2J\x1b[1G\x1b[0J127.0.0.1:${fakePort}> `), /\r\n\x1b\[H\x1b\[2J/);
+      assert.match(await cli.run('ping', `127.0.0.1:${fakePort}> `), /\nPONG\n/);
       assert.deepEqual(seen, ['COMMAND DOCS', 'ping']);
     } finally {
       cli.kill();
@@ -453,17 +471,17 @@ describe('mini-kv-cli REPL on a terminal', () => {
     try {
       const cli = miniKvCli(['-p', String(p)]);
       await cli.waitFor(`127.0.0.1:${p}> `);
-      await cli.send('select 3\r', `127.0.0.1:${p}[3]> `);
-      await cli.send('set where three\r', 'OK');
+      await cli.run('select 3', `127.0.0.1:${p}[3]> `);
+      assert.match(await cli.run('set where three', `127.0.0.1:${p}[3]> `), /\nOK\n/);
       await first.close();
       // Down: the command finds the connection closed (or, if the ping reached the closed socket
       // first, reset, as redis-cli can also say), then no server at all.
-      assert.match(plain(await cli.send('ping\r', 'not connected> ')), /^ping\nError: (Server closed the connection|Connection reset by peer)\nnot connected> $/);
-      assert.equal(plain(await cli.send('ping\r', 'not connected> ')), `ping\nCould not connect to mini-kv at 127.0.0.1:${p}: Connection refused\nnot connected> `);
+      assert.match(await cli.run('ping', 'not connected> '), /^ping\nError: (Server closed the connection|Connection reset by peer)\nnot connected> $/);
+      assert.equal(await cli.run('ping', 'not connected> '), `ping\nCould not connect to mini-kv at 127.0.0.1:${p}: Connection refused\nnot connected> `);
       first = await startTestServer({ config: { port: p } });
-      assert.match(plain(await cli.send('set where again\r', `127.0.0.1:${p}[3]> `)), /\nOK\n127\.0\.0\.1:\d+\[3\]> $/);
+      assert.match(await cli.run('set where again', `127.0.0.1:${p}[3]> `), /\nOK\n127\.0\.0\.1:\d+\[3\]> $/);
       // The reconnected session is in db 3 again, as the prompt says.
-      assert.match(await cli.send('client info\r', `127.0.0.1:${p}[3]> `), / db=3 /);
+      assert.match(await cli.run('client info', `127.0.0.1:${p}[3]> `), / db=3 /);
       cli.kill();
     } finally {
       await first.close();
