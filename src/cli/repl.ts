@@ -103,10 +103,15 @@ export async function runRepl(o: CliOptions, r: ReplOptions): Promise<number> {
   let entries: HelpEntry[] | null = null;
   let interrupted = false;
 
-  /** cliConnect(): opens a session on host:port in `db`; prints why not unless quiet. */
+  /**
+   * cliConnect(): opens a session on host:port in `db`; prints why not
+   * unless quiet. A new connection is never inside MULTI (redis-cli keeps
+   * `(TX)` after a lost connection; the server has forgotten it).
+   */
   const connect = async (quiet: boolean): Promise<boolean> => {
     session?.conn.close();
     session = null;
+    inMulti = false;
     try {
       session = await openSession({ ...o, host, port, db }, io);
       db = session.db;
