@@ -60,15 +60,15 @@ function inTypedCase(typed: string, full: string): string {
 }
 
 /**
- * Tab completions for the text before the cursor, as readline's completer
- * wants them: [candidates, the text they complete]. Mirrors redis-cli 7.0's
- * completionCallback(): after `help ` it completes commands and `@groups`,
- * otherwise the whole line is matched against command names (so
- * `config g` completes to `config get`), ignoring case. Unlike redis-cli,
+ * Tab completions for the text before the cursor: each a whole new line,
+ * in the order Tab shows them. Mirrors redis-cli 7.0's completionCallback():
+ * after `help ` it completes commands and `@groups`, otherwise the whole
+ * line is matched against command names (so `config g` completes to
+ * `config get`), ignoring case, in the help table's order. Unlike redis-cli,
  * which inserts the upper-case name, the completion keeps the case you were
  * typing in, and the REPL's own words (help, clear, quit, exit) complete too.
  */
-export function completionsFor(line: string, entries: readonly HelpEntry[]): [string[], string] {
+export function completionsFor(line: string, entries: readonly HelpEntry[]): string[] {
   let start = 0;
   let groups = false;
   const help = /^help\s+/i.exec(line);
@@ -80,6 +80,6 @@ export function completionsFor(line: string, entries: readonly HelpEntry[]): [st
   const upper = typed.toUpperCase();
   const names = entries.filter((e) => e.type === 'command' || groups).map((e) => e.full);
   if (!groups) names.push(...REPL_WORDS);
-  const hits = [...new Set(names.filter((n) => n.toUpperCase().startsWith(upper)))].sort().map((n) => inTypedCase(typed, n));
-  return [hits, typed];
+  const hits = [...new Set(names.filter((n) => n.toUpperCase().startsWith(upper)))].sort();
+  return hits.map((n) => line.slice(0, start) + inTypedCase(typed, n));
 }

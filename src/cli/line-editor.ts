@@ -7,6 +7,11 @@
  *   refreshShowHints() draws them;
  * - a history whose contents the REPL decides (readline adds every line;
  *   redis-cli leaves passwords out), see setHistory();
+ * - Tab completion that cycles through the candidates in place, as
+ *   linenoise's completeLine() does, each Tab showing the next one and,
+ *   after the last, the line as typed (with a beep); any other key keeps
+ *   what is shown. readline's completer hook calls it, and readline's own
+ *   editing keys put the candidate in the line;
  * - one awaitable read() per prompt that says why input ended (end of input
  *   or Ctrl-C), and a callback for Ctrl-C while a command runs.
  * It knows nothing of commands or connections.
@@ -24,8 +29,8 @@ export interface LineEditorOptions {
   prompt: boolean;
   /** History, oldest first (terminal only). */
   history?: readonly string[];
-  /** Tab completion: [candidates, the text they replace], as readline's completer. */
-  completer?: (line: string) => [string[], string];
+  /** Tab completion: the whole lines that may replace the text before the cursor, in order. */
+  completer?: (line: string) => string[];
   /** The hint to show after the line typed so far, or null. */
   hint?: (line: string) => string | null;
   /** Ctrl-C typed while no line is being read (a command is running). */
@@ -47,6 +52,9 @@ export class LineEditor {
   private waiter: ((r: ReadResult) => void) | null = null;
   private closed = false;
   private hintShown = false;
+  /** The Tab cycle in progress: the line as typed, its candidates, and which one is shown (candidates.length: the typed line). */
+  private cycle: { typed: string; candidates: string[]; index: number } | null = null;
+  private lastKeyWasTab = false;
   /** Whether hints are drawn (`:set hints` / `:set nohints`). */
   hintsEnabled = true;
 
@@ -58,7 +66,7 @@ export class LineEditor {
       // Readline keeps history newest first.
       history: o.terminal ? [...(o.history ?? [])].reverse() : [],
       historySize: o.terminal ? HISTORY_MAX_LEN : 0,
-      completer: o.terminal && o.completer !== undefined ? o.completer : undefined,
+      completer: o.terminal && o.completer !== undefined ? (line: string) => this.complete(line) : undefined,
       tabSize: 8,
     });
     this.rl.on('line', (line) => this.deliver({ line }));
@@ -70,6 +78,10 @@ export class LineEditor {
       if (this.waiter !== null) this.deliver({ end: 'interrupt' });
       else o.onInterrupt?.();
     });
+    if (o.terminal) {
+      // Whether the key before the current one was Tab: a Tab then goes on cycling.
+      o.input.on('keypress', (_s: string | undefined, key: readline.Key | undefined) => (this.lastKeyWasTab = key?.name === 'tab'));
+    }
     if (o.terminal && o.hint !== undefined) {
       // Before readline handles Enter, wipe the hint so it does not stay on the entered line.
       o.input.prependListener('keypress', (_s: string | undefined, key: readline.Key | undefined) => {
@@ -109,6 +121,32 @@ export class LineEditor {
     if (queued !== undefined) return Promise.resolve({ line: queued });
     if (this.closed) return Promise.resolve({ end: 'eof' });
     return new Promise((resolve) => (this.waiter = resolve));
+  }
+
+  /**
+   * readline's completer, doing linenoise's completeLine(): the first Tab
+   * shows the first candidate, each further Tab the next, then the line as
+   * typed (with a beep, as linenoiseBeep()), then the first again. No
+   * candidate at all only beeps. The candidate replaces the text before the
+   * cursor through readline's own keys (Ctrl-U, then the text), and readline
+   * is told there is nothing left for it to complete.
+   */
+  private complete(line: string): [string[], string] {
+    const c = this.cycle;
+    if (c !== null && this.lastKeyWasTab && line === (c.index === c.candidates.length ? c.typed : c.candidates[c.index])) {
+      c.index = (c.index + 1) % (c.candidates.length + 1);
+    } else {
+      const candidates = this.o.completer!(line);
+      this.cycle = candidates.length === 0 ? null : { typed: line, candidates, index: 0 };
+    }
+    const now = this.cycle;
+    if (now === null || now.index === now.candidates.length) this.o.output.write('\x07');
+    if (now !== null) {
+      const shown = now.index === now.candidates.length ? now.typed : now.candidates[now.index]!;
+      this.rl.write(null, { ctrl: true, name: 'u' });
+      this.rl.write(shown);
+    }
+    return [[], line];
   }
 
   /**

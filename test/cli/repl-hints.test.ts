@@ -68,25 +68,26 @@ describe('REPL hints', () => {
 
 describe('REPL completion', () => {
   test('completionCallback - command names by prefix, in the case typed, plus the REPL words', () => {
-    assert.deepEqual(completionsFor('ech', entries), [['echo'], 'ech']);
-    assert.deepEqual(completionsFor('ECH', entries), [['ECHO'], 'ECH']);
-    assert.deepEqual(completionsFor('getr', entries), [['getrange'], 'getr']);
-    assert.deepEqual(completionsFor('ge', entries), [['get', 'getdel', 'getex', 'getrange', 'getset'], 'ge']);
-    assert.deepEqual(completionsFor('qu', entries), [['quit'], 'qu']);
-    assert.deepEqual(completionsFor('cle', entries), [['clear'], 'cle']);
-    assert.deepEqual(completionsFor('nosuch', entries), [[], 'nosuch']);
+    assert.deepEqual(completionsFor('ech', entries), ['echo']);
+    assert.deepEqual(completionsFor('ECH', entries), ['ECHO']);
+    assert.deepEqual(completionsFor('eCh', entries), ['eCho']);
+    assert.deepEqual(completionsFor('getr', entries), ['getrange']);
+    assert.deepEqual(completionsFor('ge', entries), ['get', 'getdel', 'getex', 'getrange', 'getset']);
+    assert.deepEqual(completionsFor('qu', entries), ['quit']);
+    assert.deepEqual(completionsFor('cle', entries), ['clear']);
+    assert.deepEqual(completionsFor('nosuch', entries), []);
   });
 
   test('completionCallback - the whole line matches, so subcommands complete after their container', () => {
-    assert.deepEqual(completionsFor('config g', entries), [['config get'], 'config g']);
-    assert.deepEqual(completionsFor('CONFIG R', entries), [['CONFIG RESETSTAT'], 'CONFIG R']);
+    assert.deepEqual(completionsFor('config g', entries), ['config get']);
+    assert.deepEqual(completionsFor('CONFIG R', entries), ['CONFIG RESETSTAT']);
   });
 
-  test('completionCallback - after "help ", commands and @groups, and no REPL words', () => {
-    assert.deepEqual(completionsFor('help @', entries), [['@connection', '@generic', '@server', '@string'], '@']);
-    assert.deepEqual(completionsFor('help @str', entries), [['@string'], '@str']);
-    assert.deepEqual(completionsFor('HELP  ech', entries), [['echo'], 'ech']);
-    assert.deepEqual(completionsFor('help qu', entries), [['quit'], 'qu']);
+  test('completionCallback - after "help ", commands and @groups (as redis-cli spells them), and no REPL words', () => {
+    assert.deepEqual(completionsFor('help @', entries), ['help @connection', 'help @generic', 'help @server', 'help @string']);
+    assert.deepEqual(completionsFor('help @str', entries), ['help @string']);
+    assert.deepEqual(completionsFor('HELP  ech', entries), ['HELP  echo']);
+    assert.deepEqual(completionsFor('help qu', entries), ['help quit']);
   });
 });
 

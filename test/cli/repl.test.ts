@@ -253,33 +253,38 @@ describe('mini-kv-cli REPL on a terminal', () => {
     fs.rmSync(home, { recursive: true, force: true });
   });
 
-  test('Tab completes command names in the case typed, lists several on a second Tab, and completes help topics', async (t) => {
+  test('Tab completes command names in the case typed, cycling through several as linenoise does, and completes help topics', async (t) => {
     if (!needPty(t)) return;
     const cli = miniKvCli(['-p', String(port)]);
     await cli.waitFor(prompt);
+    /** The line shown after the last redraw of the prompt. */
+    const line = (s: string): string => plain(s).split(prompt).at(-1)!;
     await cli.send('ech', 'ech');
-    await cli.send('\t', 'o');
+    assert.equal(line(await cli.send('\t', `${prompt}echo`)), 'echo');
     assert.match(await cli.run(' completed', prompt), /\n"completed"\n/);
     await cli.send('ECH', 'ECH');
-    await cli.send('\t', 'O');
+    assert.equal(line(await cli.send('\t', `${prompt}ECHO`)), 'ECHO');
     assert.match(await cli.run(' upper', prompt), /\n"upper"\n/);
-    // Several candidates: the first Tab adds their common part, the second lists them.
-    await cli.send('getr', 'getr');
-    await cli.send('\t', 'ange');
-    await cli.send('\x15', prompt); // Ctrl-U: clear the line.
+    // Several candidates: each Tab shows the next, then the line as typed (with a beep), then the first again.
     await cli.send('ge', 'ge');
-    await cli.send('\t', 't');
-    await cli.send('\t', 'getdel');
-    assert.match(cli.since(), /get\s+getdel\s+getex\s+getrange\s+getset/);
-    await cli.send('\x15', prompt);
+    for (const shown of ['get', 'getdel', 'getex', 'getrange', 'getset']) assert.equal(line(await cli.send('\t', `${prompt}${shown}`)), shown);
+    const back = await cli.send('\t', `${prompt}ge`);
+    assert.ok(back.startsWith('\x07'), JSON.stringify(back));
+    assert.equal(line(await cli.send('\t', `${prompt}get`)), 'get');
+    // Any other key keeps the candidate shown: "get" then "del x" runs GETDEL x, whose (nil) DEL would not give.
+    assert.equal(await cli.run('del x', prompt), `del x\n(nil)\n${prompt}`);
     await cli.send('config g', 'g');
-    await cli.send('\t', 'et');
-    await cli.send('\x15', prompt);
+    assert.equal(line(await cli.send('\t', `${prompt}config get`)), 'config get');
+    await cli.send('\x15', prompt); // Ctrl-U: clear the line.
     await cli.send('help @str', 'str');
-    await cli.send('\t', 'ing');
+    assert.equal(line(await cli.send('\t', `${prompt}help @string`)), 'help @string');
+    await cli.send('\x15', prompt);
+    // No candidate: a beep and the line unchanged.
+    await cli.send('zzz', 'zzz');
+    assert.equal(await cli.send('\t', '\x07'), '\x07');
     await cli.send('\x15', prompt);
     await cli.send('qu', 'qu');
-    await cli.send('\t', 'it');
+    await cli.send('\t', `${prompt}quit`);
     cli.type('\r');
     assert.equal(await cli.exit(), 0);
   });
