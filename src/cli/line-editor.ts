@@ -91,8 +91,10 @@ export class LineEditor {
           this.hintShown = false;
         }
       });
-      // After readline has applied the key, draw the hint for the new line.
+      // After readline has applied the key, draw the hint for the new line;
+      // and again after readline redraws the line for a new terminal width.
       o.input.on('keypress', () => this.drawHint());
+      o.output.on('resize', () => this.drawHint());
     }
   }
 
