@@ -7,6 +7,9 @@
  *       summary: Get the value of a key
  *       since: 1.0.0
  *       group: string
+ *
+ * It also builds the help table (buildHelpEntries, redis-cli's helpEntries)
+ * that the REPL's help, Tab completion and hints all read.
  */
 import type { Reply } from './reply.js';
 
@@ -190,8 +193,10 @@ export function outputHelp(words: string[], entries: HelpEntry[], color: boolean
 }
 
 /**
- * Help for `help` followed by `words`, from the full or per-command COMMAND
- * DOCS reply. `help @string` lists a group; `help config get` finds a
+ * The older, one-block form of help, kept for its existing callers and tests
+ * (its `@group` output repeats the group line and a blank line per command,
+ * which redis-cli does not); the REPL uses outputHelp(). Help for `help`
+ * followed by `words`, from the full or per-command COMMAND DOCS reply. `help @string` lists a group; `help config get` finds a
  * subcommand. Returns '' when nothing matches (redis-cli prints nothing too).
  */
 export function helpFor(words: string[], docs: Map<string, DocRecord>): string {
