@@ -482,7 +482,7 @@ describe('mini-kv-cli REPL on a terminal', () => {
       // Down: the command finds the connection closed (or, if the ping reached the closed socket
       // first, reset, as redis-cli can also say), then no server at all.
       assert.match(await cli.run('ping', 'not connected> '), /^ping\nError: (Server closed the connection|Connection reset by peer)\nnot connected> $/);
-      assert.equal(await cli.run('ping', 'not connected> '), `ping\nCould not connect to mini-kv at 127.0.0.1:${p}: Connection refused\nnot connected> `);
+      assert.equal(await cli.run('ping', 'not connected> '), `ping\nCould not connect to Redis at 127.0.0.1:${p}: Connection refused\nnot connected> `);
       first = await startTestServer({ config: { port: p } });
       assert.match(await cli.run('set where again', `127.0.0.1:${p}[3]> `), /\nOK\n127\.0\.0\.1:\d+\[3\]> $/);
       // The reconnected session is in db 3 again, as the prompt says.
