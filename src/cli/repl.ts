@@ -12,7 +12,7 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import { splitInlineArgs } from '../protocol/inline-parser.js';
-import { formatRaw } from './format.js';
+import { forcedRaw, formatRaw } from './format.js';
 import { buildHelpEntries, generalHelp, outputHelp, parseCommandDocs, type HelpEntry } from './help.js';
 import { completionsFor, hintFor } from './hints.js';
 import { addHistory, historyPath, isSensitiveCommand, loadHistory, saveHistory } from './history.js';
@@ -39,25 +39,6 @@ export const CLEAR_SCREEN = '\x1b[H\x1b[2J';
 /** A command that took at least this long gets its time printed, as redis-cli does (ms). */
 const SLOW_COMMAND_MS = 500;
 
-/**
- * Commands whose reply redis-cli prints as raw text even on a terminal
- * (cliSendCommand()'s output_raw list): INFO, CLIENT LIST, and the like.
- */
-function printsRaw(argv: readonly string[]): boolean {
-  const c = argv[0]!.toLowerCase();
-  const s = argv.length >= 2 ? argv[1]!.toLowerCase() : '';
-  const n = argv.length;
-  return (
-    c === 'info' ||
-    c === 'lolwut' ||
-    (c === 'debug' && n >= 2 && (s === 'htstats' || s === 'htstats-key' || s === 'client-eviction')) ||
-    (c === 'memory' && n >= 2 && (s === 'malloc-stats' || s === 'doctor')) ||
-    (c === 'cluster' && n === 2 && (s === 'nodes' || s === 'info')) ||
-    (c === 'client' && n >= 2 && (s === 'list' || s === 'info')) ||
-    (c === 'latency' && ((n === 3 && s === 'graph') || (n === 2 && s === 'doctor'))) ||
-    (c === 'proxy' && n >= 2 && s === 'info')
-  );
-}
 
 /**
  * The repeat prefix of `3 ping`, as repl() reads it with strtol(): a number
@@ -168,7 +149,7 @@ export async function runRepl(o: CliOptions, r: ReplOptions): Promise<number> {
 
   /** Prints one reply as redis-cli would for this command. */
   const print = (argv: readonly string[], reply: Reply): void => {
-    put(r.output, printsRaw(argv) ? formatRaw(reply) : formatReply(reply, r.raw));
+    put(r.output, forcedRaw(argv) ? formatRaw(reply) : formatReply(reply, r.raw));
   };
 
   /** What cliSendCommand() tracks from replies: the selected db and MULTI state, for the prompt. */

@@ -132,6 +132,24 @@ function ratio2(a: bigint, b: bigint, scale = 1): string {
 }
 
 /** --bigkeys and --memkeys (findBigKeys). */
+/**
+ * redis-cli's getDbSize(): DBSIZE, or its two messages and exit 1 when the
+ * reply is an error or not an integer.
+ */
+async function dbSizeOrExit(runner: Parameters<typeof readOrExit>[0], io: Io): Promise<number> {
+  runner.session!.conn.send(['DBSIZE']);
+  const size = await readOrExit(runner, io);
+  if (size.type === 'error') {
+    put(io.stderr, `Couldn't determine DBSIZE: ${size.value}\n`);
+    throw new CliExit(1);
+  }
+  if (size.type !== 'integer') {
+    put(io.stderr, 'Non INTEGER response from DBSIZE!\n');
+    throw new CliExit(1);
+  }
+  return Number(size.value);
+}
+
 export async function bigKeysMode(o: CliOptions, io: Io, memkeys: boolean): Promise<number> {
   const runner = await connectOrExit(o, io);
   const conn = runner.session!.conn;
@@ -140,18 +158,7 @@ export async function bigKeysMode(o: CliOptions, io: Io, memkeys: boolean): Prom
   for (const [name, sizeCmd, sizeUnit] of TYPE_TEMPLATES) types.set(name, { name, sizeCmd, sizeUnit, biggest: 0n, count: 0n, totalSize: 0n, biggestKey: null });
   const stop = cancelOnSigint();
   try {
-    // getDbSize()
-    conn.send(['DBSIZE']);
-    const size = await readOrExit(runner, io);
-    if (size.type === 'error') {
-      put(io.stderr, `Couldn't determine DBSIZE: ${size.value}\n`);
-      throw new CliExit(1);
-    }
-    if (size.type !== 'integer') {
-      put(io.stderr, 'Non INTEGER response from DBSIZE!\n');
-      throw new CliExit(1);
-    }
-    const totalKeys = Number(size.value);
+    const totalKeys = await dbSizeOrExit(runner, io);
     out('\n# Scanning the entire keyspace to find biggest keys as well as\n');
     out('# average sizes per key type.  You can use -i 0.1 to sleep 0.1 sec\n');
     out('# per 100 SCAN commands (not usually needed).\n\n');
@@ -262,17 +269,7 @@ export async function hotKeysMode(o: CliOptions, io: Io): Promise<number> {
   const hotkeys: (string | null)[] = new Array<string | null>(HOTKEYS_SAMPLE).fill(null);
   const stop = cancelOnSigint();
   try {
-    conn.send(['DBSIZE']);
-    const size = await readOrExit(runner, io);
-    if (size.type === 'error') {
-      put(io.stderr, `Couldn't determine DBSIZE: ${size.value}\n`);
-      throw new CliExit(1);
-    }
-    if (size.type !== 'integer') {
-      put(io.stderr, 'Non INTEGER response from DBSIZE!\n');
-      throw new CliExit(1);
-    }
-    const totalKeys = Number(size.value);
+    const totalKeys = await dbSizeOrExit(runner, io);
     out('\n# Scanning the entire keyspace to find hot keys as well as\n');
     out('# average sizes per key type.  You can use -i 0.1 to sleep 0.1 sec\n');
     out('# per 100 SCAN commands (not usually needed).\n\n');
