@@ -83,7 +83,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'tls-key-file', kind: 'string', default: '', mutable: false },
   { name: 'tls-ca-cert-file', kind: 'string', default: '', mutable: false },
   { name: 'tls-auth-clients', kind: 'enum', default: 'yes', values: ['no', 'yes', 'optional'], mutable: false },
-  { name: 'hz', kind: 'int', default: '10', min: 1, max: 500, mutable: true },
+  { name: 'hz', kind: 'int', default: '10', min: 0, max: 2_147_483_647, mutable: true, check: clampHz },
   { name: 'databases', kind: 'int', default: '16', min: 1, max: 2_147_483_647, mutable: false },
   { name: 'inline-replies', kind: 'enum', default: 'text', values: ['text', 'resp'], mutable: true },
   { name: 'loglevel', kind: 'enum', default: 'notice', values: LOGLEVELS, mutable: true },
@@ -168,6 +168,18 @@ export function parseOutputBufferLimits(text: string): Map<string, OutputLimit> 
     out.set(cls, { hard, soft, softSeconds: secs });
   }
   return out;
+}
+
+/**
+ * hz as Redis 7.0 takes it: any int from 0 up, kept within CONFIG_MIN_HZ (1)
+ * and CONFIG_MAX_HZ (500), so CONFIG SET hz 1000 answers OK and CONFIG GET
+ * hz then says 500 (config.c updateHZ).
+ */
+function clampHz(value: string): { value: string } | { error: string } {
+  if (!/^-?\d+$/.test(value)) return { error: 'argument couldn\'t be parsed into an integer' };
+  const n = Number(value);
+  if (n < 0 || n > 2_147_483_647) return { error: 'argument must be between 0 and 2147483647 inclusive' };
+  return { value: String(Math.min(500, Math.max(1, n))) };
 }
 
 /**

@@ -57,6 +57,15 @@ describe('CONFIG SET - what mini-kv cannot honour is refused', () => {
     assert.equal(await call('CONFIG', 'GET', 'save'), '*2\r\n' + bulk('save') + bulk(''));
   });
 
+  test('CONFIG SET hz - any int from 0 is taken and kept within 1 and 500, as Redis 7.0.15 does', async () => {
+    assert.equal(await call('CONFIG', 'SET', 'hz', '1000'), '+OK\r\n');
+    assert.equal(await call('CONFIG', 'GET', 'hz'), '*2\r\n' + bulk('hz') + bulk('500'));
+    assert.equal(await call('CONFIG', 'SET', 'hz', '0'), '+OK\r\n');
+    assert.equal(await call('CONFIG', 'GET', 'hz'), '*2\r\n' + bulk('hz') + bulk('1'));
+    assert.equal(await call('CONFIG', 'SET', 'hz', '-1'), failed('hz', 'argument must be between 0 and 2147483647 inclusive'));
+    assert.equal(await call('CONFIG', 'SET', 'hz', '10'), '+OK\r\n');
+  });
+
   test('CONFIG SET - all or nothing: a refused option leaves the others unchanged', async () => {
     assert.equal(await call('CONFIG', 'SET', 'hz', '33', 'appendonly', 'yes'), failed('appendonly', "'appendonly yes' is not supported yet: mini-kv keeps no data on disk, so only 'appendonly no' is accepted"));
     assert.equal(await call('CONFIG', 'GET', 'hz'), '*2\r\n' + bulk('hz') + bulk('10'));
