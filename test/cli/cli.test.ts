@@ -5,37 +5,19 @@
  * COMMAND DOCS, quoting) driven in-process through streams.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { parseCliArgs, runRepl, type CliOptions } from '../../src/cli/main.js';
 import { startTestServer, type TestServer } from '../helpers.js';
+import { spawnRun, type Run } from './oracle.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/mini-kv-cli.js', import.meta.url));
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs mini-kv-cli to its exit, with `input` on stdin. */
 function cli(args: string[], input = ''): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('latin1').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('latin1').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(input);
-  });
+  return spawnRun(process.execPath, [BIN, ...args], { stdin: input });
 }
 
 let srv: TestServer;

@@ -58,9 +58,13 @@ export function oracleLive(): boolean {
 
 /** Runs redis-cli to its exit (10 s at most). */
 export function redisCliRun(args: string[], opts: RunOptions = {}): Promise<Run> {
+  return spawnRun(redisCli()!, args, { ...opts, env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent', ...(opts.env ?? {}) } });
+}
+
+/** Runs `bin args` to its exit (10 s at most), `opts.stdin` on its stdin; `opts.env` replaces the environment when given. */
+export function spawnRun(bin: string, args: string[], opts: RunOptions = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: '/nonexistent', ...(opts.env ?? {}) };
-    const child = spawn(redisCli()!, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
+    const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('latin1').on('data', (d: string) => (stdout += d));
