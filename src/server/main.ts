@@ -77,7 +77,11 @@ export async function main(argv: readonly string[]): Promise<void> {
   // already find them.
   let stopping = false;
   const stop = (signal: string): void => {
-    if (stopping) process.exit(0);
+    if (stopping) {
+      // As Redis's sigShutdownHandler on a second signal: not a clean shutdown, so exit 1.
+      server.logger.warning('You insist... exiting now.');
+      process.exit(1);
+    }
     stopping = true;
     server.logger.warning(`Received ${signal}, shutting down`);
     // close() destroys sockets that have not finished within half a second;
