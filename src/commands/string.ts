@@ -23,7 +23,7 @@ import { argString, parseInt64, parseSafeInt, tokenIs, INT64_MAX, INT64_MIN } fr
 import '../protocol/buffer-ext.js';
 import { lookupRead } from './lookup.js';
 import { addLongDouble, formatLongDouble, parseLongDouble, type LongDouble } from './long-double.js';
-import { ByteView, KEEP_TTL, LOOKUP_MISSING, LOOKUP_VALUE, NO_EXPIRY, RawString, type StoredValue } from '../keyspace/keyspace.js';
+import { KEEP_TTL, LOOKUP_MISSING, LOOKUP_VALUE, NO_EXPIRY, RawString, type StoredValue } from '../keyspace/keyspace.js';
 import {
   DECR_OVERFLOW, INCR_FLOAT_NAN, NOT_FLOAT, NOT_INTEGER, OFFSET_OUT_OF_RANGE, OVERFLOW, STRING_TOO_LONG,
   SYNTAX_ERR, WRONGTYPE, invalidExpireTime, wrongArity,
@@ -152,11 +152,11 @@ const OPTIONS_REPLIED = -1;
 const EXPIRE_REPLIED = -1;
 
 /**
- * Where parseSetOptionsOrReply leaves the index of the EX/PX/EXAT/PXAT
- * argument (0 when none). Handlers run one at a time on the event loop, so
- * one slot serves every call without allocating a result object.
+ * parseSetOptionsOrReply returns the index of the EX/PX/EXAT/PXAT argument
+ * (0 when none) in the flags' bits from here up, so it needs neither a
+ * result object nor a slot outside the call; optionExpireAtOrReply reads it.
  */
-let parsedExpireIndex = 0;
+const EXPIRE_INDEX_SHIFT = 16;
 
 /**
  * Redis's parseExtendedStringArgumentsOrReply, shared by SET (options from
@@ -169,7 +169,7 @@ let parsedExpireIndex = 0;
 function parseSetOptionsOrReply(ctx: CommandContext, argv: Arg[], commandType: number): number {
   const isSet = commandType === COMMAND_SET;
   let flags = 0;
-  parsedExpireIndex = 0;
+  let expireIndex = 0;
   for (let j = isSet ? 3 : 2; j < argv.length; j++) {
     const opt = argv[j]!;
     const hasNext = j < argv.length - 1;
@@ -185,22 +185,22 @@ function parseSetOptionsOrReply(ctx: CommandContext, argv: Arg[], commandType: n
       flags |= OBJ_PERSIST;
     } else if (hasNext && tokenIs(opt, 'EX') && !(flags & (OBJ_KEEPTTL | OBJ_PERSIST | (ANY_EXPIRE & ~OBJ_EX)))) {
       flags |= OBJ_EX;
-      parsedExpireIndex = ++j;
+      expireIndex = ++j;
     } else if (hasNext && tokenIs(opt, 'PX') && !(flags & (OBJ_KEEPTTL | OBJ_PERSIST | (ANY_EXPIRE & ~OBJ_PX)))) {
       flags |= OBJ_PX;
-      parsedExpireIndex = ++j;
+      expireIndex = ++j;
     } else if (hasNext && tokenIs(opt, 'EXAT') && !(flags & (OBJ_KEEPTTL | OBJ_PERSIST | (ANY_EXPIRE & ~OBJ_EXAT)))) {
       flags |= OBJ_EXAT;
-      parsedExpireIndex = ++j;
+      expireIndex = ++j;
     } else if (hasNext && tokenIs(opt, 'PXAT') && !(flags & (OBJ_KEEPTTL | OBJ_PERSIST | (ANY_EXPIRE & ~OBJ_PXAT)))) {
       flags |= OBJ_PXAT;
-      parsedExpireIndex = ++j;
+      expireIndex = ++j;
     } else {
       ctx.reply.error(SYNTAX_ERR);
       return OPTIONS_REPLIED;
     }
   }
-  return flags;
+  return flags | (expireIndex << EXPIRE_INDEX_SHIFT);
 }
 
 /**
@@ -239,10 +239,10 @@ function expireAtOrReply(ctx: CommandContext, arg: Arg, unit: number, relative: 
   return Number(at);
 }
 
-/** The absolute expiry for the EX/PX/EXAT/PXAT option in `flags`, at argv[parsedExpireIndex]. */
+/** The absolute expiry for the EX/PX/EXAT/PXAT option in `flags`, at the argument index the flags carry. */
 function optionExpireAtOrReply(ctx: CommandContext, argv: Arg[], flags: number, cmd: string): number {
   const unit = flags & (OBJ_PX | OBJ_PXAT) ? UNIT_MILLISECONDS : UNIT_SECONDS;
-  return expireAtOrReply(ctx, argv[parsedExpireIndex]!, unit, (flags & (OBJ_EX | OBJ_PX)) !== 0, cmd);
+  return expireAtOrReply(ctx, argv[flags >>> EXPIRE_INDEX_SHIFT]!, unit, (flags & (OBJ_EX | OBJ_PX)) !== 0, cmd);
 }
 
 // The replies setGeneric gives on success and when NX/XX stops it.
@@ -683,12 +683,9 @@ function incrbyfloatCommand(ctx: CommandContext, argv: Arg[]): void {
 // Anything else (options, other types, a RawString value, bigger numbers,
 // errors) returns false untouched, and the handlers above run.
 
-/** Where the keyspace puts a value's bytes for the fast paths (one command runs at a time). */
-const fastView = new ByteView();
-/** INCR's and DECR's result as text, handed to setBytes. */
-const fastDigits = Buffer.allocUnsafe(MAX_INT64_CHARS);
 
 function getFast(ctx: CommandContext, req: RawRequest): boolean {
+  const fastView = ctx.scratch.view;
   const found = ctx.db.getBytes(req.buf, req.start[1]!, req.len[1]!, ctx.now, fastView);
   if (found === LOOKUP_VALUE) return false;
   if (found === LOOKUP_MISSING) {
@@ -721,6 +718,7 @@ function msetFast(ctx: CommandContext, req: RawRequest): boolean {
 
 /** incrDecrGeneric for a value and result within ±2^53; false leaves the rest to it. */
 function incrDecrFast(ctx: CommandContext, req: RawRequest, incr: number): boolean {
+  const { view: fastView, digits: fastDigits } = ctx.scratch;
   const found = ctx.db.getBytes(req.buf, req.start[1]!, req.len[1]!, ctx.now, fastView);
   if (found === LOOKUP_VALUE) return false;
   let current = 0;

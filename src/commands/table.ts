@@ -9,7 +9,7 @@
  * the arity, `write` with `readonly`, unknown flags), so that no request ever
  * meets a malformed spec.
  */
-import type { Database } from '../keyspace/keyspace.js';
+import { ByteView, type Database } from '../keyspace/keyspace.js';
 import type { Arg, RawRequest } from '../protocol/resp-parser.js';
 import type { ReplyWriter } from '../protocol/reply-writer.js';
 import type { ClientState, ServerState } from './state.js';
@@ -23,6 +23,22 @@ export interface CommandContext {
   reply: ReplyWriter;
   /** The command's time snapshot, ms since the epoch: read the clock once. */
   now: number;
+  /** Scratch for the fast paths, the connection's own (commandScratch()), so nothing on the request path is shared between servers or calls. */
+  readonly scratch: CommandScratch;
+}
+
+/**
+ * What the fast paths write into and read back within one command: where
+ * the keyspace puts a value's bytes, and room for an integer's text.
+ */
+export interface CommandScratch {
+  readonly view: ByteView;
+  /** Any int64 as text: 19 digits and a sign. */
+  readonly digits: Buffer;
+}
+
+export function commandScratch(): CommandScratch {
+  return { view: new ByteView(), digits: Buffer.allocUnsafe(20) };
 }
 
 /**

@@ -20,7 +20,7 @@
  * server buffer without bound.
  */
 import type { Socket } from 'node:net';
-import type { CommandContext } from '../commands/table.js';
+import { commandScratch, type CommandContext } from '../commands/table.js';
 import type { Database } from '../keyspace/keyspace.js';
 import { REQUEST_NONE, RequestParser } from '../protocol/resp-parser.js';
 import { MODE_RESP2, MODE_RESP3, MODE_TEXT, type ReplyMode, type ReplyTarget, type ReplyWriter } from '../protocol/reply-writer.js';
@@ -110,7 +110,7 @@ export class Connection implements ClientState, ReplyTarget {
     const handle = (socket as unknown as { _handle?: { fd?: number } })._handle;
     this.fd = typeof handle?.fd === 'number' ? handle.fd : -1;
     this.parser = new RequestParser(server.limits.parser);
-    this.ctx = { server, client: this, db: server.dbs[0] as Database, reply: writer, now: 0 };
+    this.ctx = { server, client: this, db: server.dbs[0] as Database, reply: writer, now: 0, scratch: commandScratch() };
     this.onData = this.onData.bind(this);
     this.onDrain = this.onDrain.bind(this);
     this.onInputTurn = this.onInputTurn.bind(this);
