@@ -150,6 +150,35 @@ async function dbSizeOrExit(runner: Parameters<typeof readOrExit>[0], io: Io): P
   return Number(size.value);
 }
 
+/**
+ * The keyspace walk --bigkeys, --memkeys and --hotkeys share (redis-cli's
+ * findBigKeys and findHotKeys): DBSIZE, the banner naming what is sought,
+ * then SCAN batches until the cursor comes back to 0 or Ctrl-C, sleeping
+ * -i seconds every 100 SCANs. `each` handles one batch, given the share of
+ * the keyspace sampled before it (pct) and its keys, and returns how many
+ * keys it sampled. Resolves with the last pct, which the summary prints
+ * after an interruption.
+ */
+async function walkKeyspace(runner: CommandRunner, o: CliOptions, io: Io, stop: { cancelled: () => boolean }, sought: string, each: (pct: number, keys: Buffer[]) => Promise<number>): Promise<number> {
+  const totalKeys = await dbSizeOrExit(runner, io);
+  put(io.stdout, `\n# Scanning the entire keyspace to find ${sought} as well as\n`);
+  put(io.stdout, '# average sizes per key type.  You can use -i 0.1 to sleep 0.1 sec\n');
+  put(io.stdout, '# per 100 SCAN commands (not usually needed).\n\n');
+  let sampled = 0;
+  let loops = 0;
+  let pct = 0;
+  let cursor = '0';
+  do {
+    pct = (100 * sampled) / totalKeys;
+    const batch = await sendScan(runner, o, io, cursor);
+    cursor = batch.cursor;
+    loops++;
+    sampled += await each(pct, batch.keys);
+    if (o.interval > 0 && loops % 100 === 0) await sleep(o.interval);
+  } while (!stop.cancelled() && cursor !== '0');
+  return pct;
+}
+
 export async function bigKeysMode(o: CliOptions, io: Io, memkeys: boolean): Promise<number> {
   const runner = await connectOrExit(o, io);
   const conn = runner.session!.conn;
@@ -158,24 +187,14 @@ export async function bigKeysMode(o: CliOptions, io: Io, memkeys: boolean): Prom
   for (const [name, sizeCmd, sizeUnit] of TYPE_TEMPLATES) types.set(name, { name, sizeCmd, sizeUnit, biggest: 0n, count: 0n, totalSize: 0n, biggestKey: null });
   const stop = cancelOnSigint();
   try {
-    const totalKeys = await dbSizeOrExit(runner, io);
-    out('\n# Scanning the entire keyspace to find biggest keys as well as\n');
-    out('# average sizes per key type.  You can use -i 0.1 to sleep 0.1 sec\n');
-    out('# per 100 SCAN commands (not usually needed).\n\n');
     let sampled = 0n;
     let totlen = 0n;
-    let loops = 0;
-    let pct = 0;
-    let cursor = '0';
-    do {
-      pct = (100 * Number(sampled)) / totalKeys;
-      const batch = await sendScan(runner, o, io, cursor);
-      cursor = batch.cursor;
-      loops++;
+    const pct = await walkKeyspace(runner, o, io, stop, 'biggest keys', async (pct, keys) => {
+      const before = sampled;
       // getKeyTypes(): TYPE for every key, pipelined.
-      for (const k of batch.keys) conn.send(['TYPE', k]);
+      for (const k of keys) conn.send(['TYPE', k]);
       const kinds: (TypeInfo | null)[] = [];
-      for (const k of batch.keys) {
+      for (const k of keys) {
         const r = await readOrExit(runner, io);
         if (r.type !== 'status') {
           if (r.type === 'error') put(io.stderr, `TYPE returned an error: ${r.value}\n`);
@@ -191,7 +210,7 @@ export async function bigKeysMode(o: CliOptions, io: Io, memkeys: boolean): Prom
       }
       // getKeySizes(): the size command (or MEMORY USAGE) for every key, pipelined.
       const wanted = (t: TypeInfo | null): t is TypeInfo => t !== null && (t.sizeCmd !== null || memkeys);
-      batch.keys.forEach((k, i) => {
+      keys.forEach((k, i) => {
         const t = kinds[i]!;
         if (!wanted(t)) return;
         if (!memkeys) conn.send([t.sizeCmd!, k]);
@@ -199,7 +218,7 @@ export async function bigKeysMode(o: CliOptions, io: Io, memkeys: boolean): Prom
         else conn.send(['MEMORY', 'USAGE', k, 'SAMPLES', String(o.memkeysSamples)]);
       });
       const sizes: bigint[] = [];
-      for (let i = 0; i < batch.keys.length; i++) {
+      for (let i = 0; i < keys.length; i++) {
         const t = kinds[i]!;
         if (!wanted(t)) {
           sizes.push(0n);
@@ -207,26 +226,26 @@ export async function bigKeysMode(o: CliOptions, io: Io, memkeys: boolean): Prom
         }
         const r = await readOrExit(runner, io);
         if (r.type !== 'integer') {
-          put(io.stderr, `Warning:  ${!memkeys ? t.sizeCmd : 'MEMORY USAGE'} on '${cbytes(batch.keys[i]!).toString('latin1')}' failed (may have changed type)\n`);
+          put(io.stderr, `Warning:  ${!memkeys ? t.sizeCmd : 'MEMORY USAGE'} on '${cbytes(keys[i]!).toString('latin1')}' failed (may have changed type)\n`);
           sizes.push(0n);
         } else sizes.push(BigInt(r.value));
       }
-      for (let i = 0; i < batch.keys.length; i++) {
+      for (let i = 0; i < keys.length; i++) {
         const t = kinds[i];
         if (!t) continue;
         t.totalSize += sizes[i]!;
         t.count++;
-        totlen += BigInt(batch.keys[i]!.length);
+        totlen += BigInt(keys[i]!.length);
         sampled++;
         if (t.biggest < sizes[i]!) {
-          t.biggestKey = repr(batch.keys[i]!);
+          t.biggestKey = repr(keys[i]!);
           out(`[${pct5(pct)}%] Biggest ${t.name.padEnd(6)} found so far '${t.biggestKey}' with ${sizes[i]} ${!memkeys ? t.sizeUnit : 'bytes'}\n`);
           t.biggest = sizes[i]!;
         }
         if (sampled % 1000000n === 0n) out(`[${pct5(pct)}%] Sampled ${sampled} keys so far\n`);
       }
-      if (o.interval > 0 && loops % 100 === 0) await sleep(o.interval);
-    } while (!stop.cancelled() && cursor !== '0');
+      return Number(sampled - before);
+    });
 
     out('\n-------- summary -------\n\n');
     if (stop.cancelled()) out(`[${pct5(pct)}%] `);
@@ -269,23 +288,12 @@ export async function hotKeysMode(o: CliOptions, io: Io): Promise<number> {
   const hotkeys: (string | null)[] = new Array<string | null>(HOTKEYS_SAMPLE).fill(null);
   const stop = cancelOnSigint();
   try {
-    const totalKeys = await dbSizeOrExit(runner, io);
-    out('\n# Scanning the entire keyspace to find hot keys as well as\n');
-    out('# average sizes per key type.  You can use -i 0.1 to sleep 0.1 sec\n');
-    out('# per 100 SCAN commands (not usually needed).\n\n');
     let sampled = 0n;
-    let loops = 0;
-    let pct = 0;
-    let cursor = '0';
-    do {
-      pct = (100 * Number(sampled)) / totalKeys;
-      const batch = await sendScan(runner, o, io, cursor);
-      cursor = batch.cursor;
-      loops++;
+    const pct = await walkKeyspace(runner, o, io, stop, 'hot keys', async (pct, keys) => {
       // getKeyFreqs(): OBJECT FREQ for every key, pipelined.
-      for (const k of batch.keys) conn.send(['OBJECT', 'FREQ', k]);
+      for (const k of keys) conn.send(['OBJECT', 'FREQ', k]);
       const freqs: bigint[] = [];
-      for (const k of batch.keys) {
+      for (const k of keys) {
         const r = await readOrExit(runner, io);
         if (r.type === 'integer') freqs.push(BigInt(r.value));
         else if (r.type === 'error') {
@@ -296,7 +304,7 @@ export async function hotKeysMode(o: CliOptions, io: Io): Promise<number> {
           freqs.push(0n);
         }
       }
-      for (let i = 0; i < batch.keys.length; i++) {
+      for (let i = 0; i < keys.length; i++) {
         sampled++;
         if (sampled % 1000000n === 0n) out(`[${pct5(pct)}%] Sampled ${sampled} keys so far\n`);
         const f = freqs[i]!;
@@ -312,11 +320,11 @@ export async function hotKeysMode(o: CliOptions, io: Io): Promise<number> {
           hotkeys.splice(k, 0, null);
         }
         counters[k] = f;
-        hotkeys[k] = repr(batch.keys[i]!);
+        hotkeys[k] = repr(keys[i]!);
         out(`[${pct5(pct)}%] Hot key '${hotkeys[k]}' found so far with counter ${f}\n`);
       }
-      if (o.interval > 0 && loops % 100 === 0) await sleep(o.interval);
-    } while (!stop.cancelled() && cursor !== '0');
+      return keys.length;
+    });
     out('\n-------- summary -------\n\n');
     if (stop.cancelled()) out(`[${pct5(pct)}%] `);
     out(`Sampled ${sampled} keys in the keyspace!\n`);
