@@ -207,7 +207,14 @@ function configResetstatCommand(ctx: CommandContext): void {
   s.totalNetOutputBytes = 0;
   s.totalErrorReplies = 0;
   s.errorCodes.clear();
-  s.commands.clear();
+  // Zeroed, not dropped: the dispatcher keeps each command's record (INFO
+  // commandstats leaves out the ones that are all zeros).
+  for (const st of s.commands.values()) {
+    st.calls = 0;
+    st.usec = 0;
+    st.rejectedCalls = 0;
+    st.failedCalls = 0;
+  }
   ctx.server.resetEventLoopStats();
   ctx.reply.ok();
 }

@@ -137,6 +137,8 @@ export interface LoadedCommand {
   /** Subcommands by lower-case name; null for plain commands. */
   readonly subcommands: Map<string, LoadedCommand> | null;
   readonly parent: LoadedCommand | null;
+  /** 0, 1, 2 … across commands and subcommands: a per-server array indexed by it finds the command's stats without a string lookup. */
+  readonly index: number;
 }
 
 export const KNOWN_FLAGS = new Set([
@@ -199,6 +201,8 @@ export class CommandTable {
   private readonly byName = new Map<string, LoadedCommand>();
   /** Every top-level command in declaration order. */
   readonly commands: LoadedCommand[] = [];
+  /** Commands and subcommands loaded so far (the next one's index). */
+  private loadedCount = 0;
 
   constructor(specs: readonly CommandSpec[]) {
     for (const spec of specs) {
@@ -226,6 +230,7 @@ export class CommandTable {
       aclCategories: aclCategoriesOf(spec),
       subcommands: subs,
       parent,
+      index: this.loadedCount++,
     };
     if (subs !== null) {
       for (const sub of spec.subcommands!) {

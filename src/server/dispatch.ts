@@ -62,6 +62,8 @@ export class Dispatcher {
   /** The stats of the commands in the open run, one entry per call. */
   private readonly runStats: CommandStat[] = [];
   private runLength = 0;
+  /** Each command's stats by LoadedCommand.index. */
+  private readonly statByIndex: (CommandStat | undefined)[] = [];
   private readonly table: CommandTable;
 
   constructor(private readonly server: ServerState) {
@@ -162,12 +164,17 @@ export class Dispatcher {
     this.statOf(cmd).rejectedCalls++;
   }
 
+  /**
+   * The command's stats record, made on its first call and entered in
+   * stats.commands (INFO's view); found again by the command's index.
+   * CONFIG RESETSTAT zeroes records and keeps them, so this stays valid.
+   */
   private statOf(cmd: LoadedCommand): CommandStat {
-    const commands = this.server.stats.commands;
-    let stat = commands.get(cmd.fullName);
+    let stat = this.statByIndex[cmd.index];
     if (stat === undefined) {
       stat = { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0 };
-      commands.set(cmd.fullName, stat);
+      this.statByIndex[cmd.index] = stat;
+      this.server.stats.commands.set(cmd.fullName, stat);
     }
     return stat;
   }
