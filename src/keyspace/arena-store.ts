@@ -528,12 +528,27 @@ export class ArenaDatabase implements Database {
   setFoundBytes(value: Uint8Array, valueOffset: number, valueLength: number, expireAt: number): void {
     const a = this.readable;
     if (a === 0 || a !== this.lastFound || this.lastLinks !== this.links) throw new Error('setFoundBytes() must follow a getBytes() that found the key');
-    // The key is passed as the record's own bytes, which store() recognises
-    // without comparing; a move to a bigger record copies them before the
-    // old record is freed.
-    const words = this.pageI32[a >>> this.offBits]!;
+    const page = a >>> this.offBits;
+    const words = this.pageI32[page]!;
     const w = (a & this.offMask) << 1;
-    this.setBytes(this.pageBuf[a >>> this.offBits]!, (w << 2) + RECORD_HEADER, words[w + 2]!, value, valueOffset, valueLength, expireAt);
+    const klen = words[w + 2]!;
+    const oldV = words[w + 3]!;
+    // The common case (INCR's next number, of about the same length): a byte
+    // value whose record keeps its size class is rewritten where it is, as
+    // store() would, without store()'s look at the key and the chain.
+    if (oldV >= 0) {
+      const size = RECORD_HEADER + klen + valueLength;
+      if (size <= MAX_CLASS_SIZE && sizeClassOf(size) === sizeClassOf(RECORD_HEADER + klen + oldV)) {
+        words[w + 3] = valueLength;
+        copyBytes(value, valueOffset, this.pageBuf[page]!, (w << 2) + RECORD_HEADER + klen, valueLength);
+        this.applyExpire(a, expireAt);
+        return;
+      }
+    }
+    // Otherwise the key is passed as the record's own bytes, which store()
+    // recognises without comparing; a move to a bigger record copies them
+    // before the old record is freed.
+    this.setBytes(this.pageBuf[page]!, (w << 2) + RECORD_HEADER, klen, value, valueOffset, valueLength, expireAt);
   }
 
   set(key: string, value: StoredValue, expireAt: number): void {
