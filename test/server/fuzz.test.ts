@@ -129,8 +129,8 @@ describe('fuzz', () => {
     }), { numRuns: 300 });
     for (const s of [text, model, textTwin, modelTwin]) await healthy(s);
     assert.equal(runs, 300);
-    // Most streams get some reply (a command's or a protocol error's), so the comparison has something to compare.
-    assert.ok(answered >= 90, `${answered} of 300 streams got a reply`);
+    // About a third of the streams get some reply (a command's or a protocol error's; 70-110 seen), so the comparison has something to compare.
+    assert.ok(answered >= 50, `${answered} of 300 streams got a reply`);
   });
 
   test('fuzz - well-formed pipelines of random commands, split anywhere, get exactly the predicted replies', async () => {
