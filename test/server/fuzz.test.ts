@@ -129,7 +129,7 @@ describe('fuzz', () => {
     }), { numRuns: 300 });
     for (const s of [text, model, textTwin, modelTwin]) await healthy(s);
     assert.equal(runs, 300);
-    // About a third of the streams get some reply (a command's or a protocol error's; 70-110 seen), so the comparison has something to compare.
+    // About a third of the streams get some reply (a command's or a protocol error's; 81 the fewest seen in a few runs), so the comparison has something to compare.
     assert.ok(answered >= 50, `${answered} of 300 streams got a reply`);
   });
 
