@@ -114,6 +114,7 @@ export function spawnUntil(bin: 'mini' | 'redis', args: string[], lines: number,
       clearTimeout(t2);
       resolve({ code, signal, stdout, stderr });
     });
+    child.stdin.on('error', () => {}); // EPIPE when it exits first, as in spawnRun
     if (opts.stdin !== undefined) child.stdin.end(opts.stdin);
     opts.onLines?.(child);
   });
