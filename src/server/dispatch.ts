@@ -17,8 +17,6 @@ import { NOAUTH, unknownCommand, unknownSubcommand, wrongArity } from '../errors
 import { REQUEST_RAW, type Arg, type RequestParser } from '../protocol/resp-parser.js';
 import type { CommandStat, ServerState } from '../commands/state.js';
 
-export { argString };
-
 /** Redis's arity convention: N is exactly N arguments including the name, -N at least N. */
 function arityFits(arity: number, argc: number): boolean {
   return arity > 0 ? argc === arity : argc >= -arity;

@@ -84,8 +84,8 @@ export async function main(argv: readonly string[]): Promise<void> {
     }
     stopping = true;
     server.logger.warning(`Received ${signal}, shutting down`);
-    // close() destroys sockets that have not finished within half a second;
-    // this is the backstop for the promise of exiting within a second.
+    // close() ends every connection at once (unread replies are dropped, as
+    // Redis drops them); this timer is the backstop for exiting within a second.
     setTimeout(() => process.exit(0), 1000).unref();
     void server.close().then(() => process.exit(0));
   };

@@ -67,8 +67,8 @@ async function exchange(s: TestServer, chunks: Buffer[]): Promise<{ data: string
   const c = await RawConn.open(s.port);
   await send(c, chunks);
   if (!c.closed) c.sock.end();
-  const closed = await c.until(() => false, 5000);
-  void closed;
+  // Waits for the close (the caller asserts it came), at most 5 s.
+  await c.until(() => false, 5000);
   const result = { data: c.data, closed: c.closed };
   c.destroy();
   return result;
