@@ -77,6 +77,20 @@ export const INVALID_FIRST_DB_INDEX = 'invalid first DB index';
 export const INVALID_SECOND_DB_INDEX = 'invalid second DB index';
 export const NO_KEY_ARGUMENTS = 'The command has no key arguments';
 
+// Transactions (multi.c, server.c processCommand).
+export const NOT_IN_MULTI = 'Command not allowed inside a transaction';
+export const MULTI_NESTED = 'MULTI calls can not be nested';
+export const EXEC_WITHOUT_MULTI = 'EXEC without MULTI';
+export const DISCARD_WITHOUT_MULTI = 'DISCARD without MULTI';
+export const WATCH_IN_MULTI = 'WATCH inside MULTI is not allowed';
+/** EXEC after a command failed to queue (shared.execaborterr). */
+export const EXECABORT = 'EXECABORT Transaction discarded because of previous errors.';
+
+/** A RESP2 client in subscribed mode ran anything but (un)subscribing, PING, QUIT or RESET. */
+export function pubsubContextError(fullName: string): string {
+  return sanitize(`Can't execute '${fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
+}
+
 /** getRangeLongFromObjectOrReply's message when no specific one is given. */
 export function valueOutOfRange(min: number, max: number): string {
   return `value is out of range, value must between ${min} and ${max}`;

@@ -10,7 +10,8 @@
  * writes look keys up with ctx.db directly, as Redis's lookupKeyWrite does
  * not count.
  */
-import type { ArgSpec, CommandContext, CommandSpec, KeySpec } from './table.js';
+import { NOTIFY_GENERIC } from './signals.js';
+import { KEY_ARG, KEYS_ARG, keyRange, type ArgSpec, type CommandContext, type CommandSpec, type KeySpec } from './table.js';
 import type { Arg } from '../protocol/resp-parser.js';
 import { argString, parseInt64, parseSafeInt, tokenIs, INT64_MAX, INT64_MIN } from './args.js';
 import { lookupRead } from './lookup.js';
@@ -44,7 +45,11 @@ import {
 function delCommand(ctx: CommandContext, argv: Arg[]): void {
   let deleted = 0;
   for (let i = 1; i < argv.length; i++) {
-    if (ctx.db.delete(argString(argv[i]!), ctx.now)) deleted++;
+    const key = argString(argv[i]!);
+    if (ctx.db.delete(key, ctx.now)) {
+      ctx.server.signals.changed(ctx.db, key, NOTIFY_GENERIC, 'del');
+      deleted++;
+    }
   }
   ctx.reply.integer(deleted);
 }
@@ -268,6 +273,12 @@ function renameGeneric(ctx: CommandContext, argv: Arg[], nx: boolean): void {
   }
   db.delete(src, ctx.now);
   db.set(dst, value, expire);
+  const signals = ctx.server.signals;
+  signals.dirty++;
+  signals.modified(db, src);
+  signals.modified(db, dst);
+  signals.notify(NOTIFY_GENERIC, 'rename_from', src, db.id);
+  signals.notify(NOTIFY_GENERIC, 'rename_to', dst, db.id);
   if (nx) ctx.reply.integer(1);
   else ctx.reply.ok();
 }
@@ -321,6 +332,12 @@ function moveCommand(ctx: CommandContext, argv: Arg[]): void {
   const expire = src.getExpire(key);
   src.delete(key, ctx.now);
   dst.set(key, value, expire);
+  const signals = ctx.server.signals;
+  signals.dirty++;
+  signals.modified(src, key);
+  signals.modified(dst, key);
+  signals.notify(NOTIFY_GENERIC, 'move_from', key, src.id);
+  signals.notify(NOTIFY_GENERIC, 'move_to', key, dst.id);
   ctx.reply.integer(1);
 }
 
@@ -379,6 +396,7 @@ function copyCommand(ctx: CommandContext, argv: Arg[]): void {
     dst.delete(newkey, ctx.now);
   }
   dst.set(newkey, duplicateValue(value), src.getExpire(key));
+  ctx.server.signals.changed(dst, newkey, NOTIFY_GENERIC, 'copy_to');
   ctx.reply.integer(1);
 }
 
@@ -586,8 +604,13 @@ function expireGeneric(ctx: CommandContext, argv: Arg[], basetime: number, unit:
       return;
     }
   }
-  if (when <= ctx.now) db.delete(key, ctx.now);
-  else db.setExpire(key, when);
+  if (when <= ctx.now) {
+    db.delete(key, ctx.now);
+    ctx.server.signals.changed(db, key, NOTIFY_GENERIC, 'del');
+  } else {
+    db.setExpire(key, when);
+    ctx.server.signals.changed(db, key, NOTIFY_GENERIC, 'expire');
+  }
   ctx.reply.integer(1);
 }
 
@@ -657,19 +680,17 @@ function pexpiretimeCommand(ctx: CommandContext, argv: Arg[]): void {
 // PERSIST key
 function persistCommand(ctx: CommandContext, argv: Arg[]): void {
   const key = argString(argv[1]!);
-  ctx.reply.integer(ctx.db.has(key, ctx.now) && ctx.db.persist(key) ? 1 : 0);
+  if (!ctx.db.has(key, ctx.now) || !ctx.db.persist(key)) {
+    ctx.reply.integer(0);
+    return;
+  }
+  ctx.server.signals.changed(ctx.db, key, NOTIFY_GENERIC, 'persist');
+  ctx.reply.integer(1);
 }
 
 // ---------------------------------------------------------------------------
 // Specs, as Redis 7.0.15's COMMAND INFO and COMMAND DOCS give them.
 
-/** A key spec: keys from argv[index] through lastkey (0: one key, -1: all to the end). */
-function keyRange(flags: string[], index: number, lastkey: number): KeySpec {
-  return { flags, beginSearch: { type: 'index', index }, findKeys: { type: 'range', lastkey, step: 1, limit: 0 } };
-}
-
-const KEY_ARG: ArgSpec = { name: 'key', type: 'key', key_spec_index: 0 };
-const KEYS_ARG: ArgSpec = { name: 'key', type: 'key', key_spec_index: 0, multiple: true };
 const MULTI_SHARD_TIPS = ['request_policy:multi_shard', 'response_policy:agg_sum'];
 
 /** The NX | XX | GT | LT block of the EXPIRE family (since 7.0.0). */

@@ -6,6 +6,7 @@ import { CONNECTION_COMMANDS } from './connection.js';
 import { GENERIC_COMMANDS } from './generic.js';
 import { SERVER_COMMANDS } from './server.js';
 import { STRING_COMMANDS } from './string.js';
+import { TRANSACTION_COMMANDS } from './transactions.js';
 import type { CommandSpec } from './table.js';
 
-export const ALL_COMMANDS: readonly CommandSpec[] = [...STRING_COMMANDS, ...GENERIC_COMMANDS, ...CONNECTION_COMMANDS, ...SERVER_COMMANDS];
+export const ALL_COMMANDS: readonly CommandSpec[] = [...STRING_COMMANDS, ...GENERIC_COMMANDS, ...CONNECTION_COMMANDS, ...SERVER_COMMANDS, ...TRANSACTION_COMMANDS];

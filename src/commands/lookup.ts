@@ -4,12 +4,19 @@
  * look keys up with ctx.db directly: Redis does not count those.
  */
 import type { StoredValue } from '../keyspace/keyspace.js';
+import { NOTIFY_KEY_MISS } from './signals.js';
 import type { CommandContext } from './table.js';
 
-/** The live value of `key` for a read, counting a hit or a miss. */
+/** The live value of `key` for a read, counting a hit or a miss (a miss is a `keymiss` event). */
 export function lookupRead(ctx: CommandContext, key: string): StoredValue | undefined {
   const v = ctx.db.get(key, ctx.now);
-  if (v === undefined) ctx.server.stats.keyspaceMisses++;
+  if (v === undefined) keyMissed(ctx, key);
   else ctx.server.stats.keyspaceHits++;
   return v;
+}
+
+/** A read found no key: keyspace_misses, and the `keymiss` event (class m). */
+export function keyMissed(ctx: CommandContext, key: string): void {
+  ctx.server.stats.keyspaceMisses++;
+  ctx.server.signals.notify(NOTIFY_KEY_MISS, 'keymiss', key, ctx.db.id);
 }

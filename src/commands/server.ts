@@ -14,6 +14,7 @@ import {
 } from '../errors.js';
 import { globMatch } from '../keyspace/glob.js';
 import type { Arg } from '../protocol/resp-parser.js';
+import type { Database } from '../keyspace/keyspace.js';
 import { argString, tokenIs } from './args.js';
 import {
   allCommands, commandCategories, commandDocsReply, commandHasKeys, commandInfoReply, keyIndexes, lookupByFullName,
@@ -42,17 +43,30 @@ function parseFlushOptionOrReply(ctx: CommandContext, argv: Arg[]): boolean {
   return true;
 }
 
+/**
+ * Empties one database (Redis's emptyData for one db): watchers of keys in
+ * it are signalled first, and each key removed counts as a change.
+ */
+function emptyDatabase(ctx: CommandContext, db: Database): void {
+  const signals = ctx.server.signals;
+  signals.databaseChanging(db, null, ctx.now);
+  signals.dirty += db.size();
+  db.clear();
+}
+
 // FLUSHDB [ASYNC | SYNC]
 function flushdbCommand(ctx: CommandContext, argv: Arg[]): void {
   if (!parseFlushOptionOrReply(ctx, argv)) return;
-  ctx.db.clear();
+  emptyDatabase(ctx, ctx.db);
+  ctx.server.signals.flushed(ctx.db.id);
   ctx.reply.ok();
 }
 
 // FLUSHALL [ASYNC | SYNC]
 function flushallCommand(ctx: CommandContext, argv: Arg[]): void {
   if (!parseFlushOptionOrReply(ctx, argv)) return;
-  for (const db of ctx.server.dbs) db.clear();
+  for (const db of ctx.server.dbs) emptyDatabase(ctx, db);
+  ctx.server.signals.flushed(-1);
   ctx.reply.ok();
 }
 
@@ -70,6 +84,10 @@ function swapdbCommand(ctx: CommandContext, argv: Arg[]): void {
   // Clients keep their index, so every client of either database now sees the other's keys (db.c swapDB).
   const da = dbs[a]!;
   const db = dbs[b]!;
+  const signals = ctx.server.signals;
+  signals.databaseChanging(da, db, ctx.now);
+  signals.databaseChanging(db, da, ctx.now);
+  signals.dirty++;
   dbs[a] = db;
   dbs[b] = da;
   db.id = a;

@@ -10,7 +10,10 @@
  */
 import type { Clock } from '../keyspace/clock.js';
 import type { Database } from '../keyspace/keyspace.js';
-import type { CommandTable } from './table.js';
+import type { Arg } from '../protocol/resp-parser.js';
+import type { ReplyWriter } from '../protocol/reply-writer.js';
+import type { KeyspaceSignals, Watcher, WatchedKey } from './signals.js';
+import type { CommandContext, CommandTable, LoadedCommand } from './table.js';
 
 export interface Stats {
   totalConnectionsReceived: number;
@@ -66,9 +69,57 @@ export function newStats(): Stats {
   };
 }
 
+/**
+ * Client states the dispatcher checks before it runs a command, as bits of
+ * ClientState.flags; 0 is the common case and lets a request take its
+ * command's fast path.
+ */
+/** Queuing commands between MULTI and EXEC. */
+export const CLIENT_MULTI = 1 << 0;
+/** Subscribed to a channel, pattern or shard channel (RESP2 limits what may run). */
+export const CLIENT_PUBSUB = 1 << 1;
+/** Waiting (a blocking command, CLIENT PAUSE): its input waits until it is woken. */
+export const CLIENT_BLOCKED = 1 << 2;
+/** MONITOR: sees every command, runs no more. */
+export const CLIENT_MONITOR = 1 << 3;
+/** CLIENT REPLY OFF or SKIP: replies are dropped. */
+export const CLIENT_REPLY_OFF = 1 << 4;
+
+/** One command queued by MULTI. */
+export interface QueuedCommand {
+  readonly cmd: LoadedCommand;
+  readonly argv: Arg[];
+}
+
+/**
+ * A client's transaction state: the commands MULTI queued, whether one
+ * failed to queue (EXECABORT), and the keys it watches (signals.ts).
+ * Made on the client's first MULTI or WATCH.
+ */
+export class Transaction implements Watcher {
+  dirtyCas = false;
+  /** A command was refused while queuing: EXEC answers EXECABORT (CLIENT_DIRTY_EXEC). */
+  dirtyExec = false;
+  readonly watching: WatchedKey[] = [];
+  readonly queue: QueuedCommand[] = [];
+  /** Whether a queued command writes (EXEC's own flags, as Redis's mstate.cmd_flags). */
+  queuedWrite = false;
+}
+
 /** One client as CLIENT LIST/INFO and the handlers see it. */
 export interface ClientState {
   readonly id: number;
+  /** CLIENT_* bits; 0 when the client is in none of those states. */
+  flags: number;
+  /** Its transaction state, null before its first MULTI or WATCH. */
+  tx: Transaction | null;
+  /** Where this client's replies are written (its own writer). */
+  readonly reply: ReplyWriter;
+  /**
+   * Sends bytes encoded elsewhere (a pub/sub message, an invalidation)
+   * after every reply written so far, in order.
+   */
+  deliver(data: Buffer): void;
   /** CLIENT SETNAME / HELLO SETNAME; '' when unset. */
   name: string;
   /** Selected database index. */
@@ -126,8 +177,21 @@ export interface EventLoopStats {
   p99Ms: number;
 }
 
+/**
+ * The one call path (the server's dispatcher implements it): runs a command
+ * already resolved and admitted, for EXEC now and scripts later, with the
+ * accounting, signals and statistics of any other call.
+ */
+export interface CommandCaller {
+  call(ctx: CommandContext, cmd: LoadedCommand, argv: Arg[]): void;
+}
+
 export interface ServerState {
   readonly config: ConfigAccess;
+  /** Runs commands inside other commands (EXEC). */
+  readonly caller: CommandCaller;
+  /** Every change to the data is reported here (signals.ts). */
+  readonly signals: KeyspaceSignals;
   /** Databases by index (SWAPDB swaps entries). */
   readonly dbs: Database[];
   readonly clock: Clock;

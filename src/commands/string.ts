@@ -17,11 +17,12 @@
  *
  * INCRBYFLOAT's long double arithmetic lives in long-double.ts.
  */
-import type { ArgSpec, CommandSpec, CommandContext, KeySpec } from './table.js';
+import { NOTIFY_GENERIC, NOTIFY_STRING } from './signals.js';
+import { KEY_ARG, type ArgSpec, type CommandSpec, type CommandContext, type KeySpec } from './table.js';
 import { parseIntBytes, type Arg, type RawRequest } from '../protocol/resp-parser.js';
 import { argString, parseInt64, parseSafeInt, tokenIs, INT64_MAX, INT64_MIN } from './args.js';
 import '../protocol/buffer-ext.js';
-import { lookupRead } from './lookup.js';
+import { keyMissed, lookupRead } from './lookup.js';
 import { addLongDouble, formatLongDouble, parseLongDouble, type LongDouble } from './long-double.js';
 import { KEEP_TTL, LOOKUP_MISSING, LOOKUP_VALUE, NO_EXPIRY, RawString, type StoredValue } from '../keyspace/keyspace.js';
 import {
@@ -298,6 +299,9 @@ function setGeneric(ctx: CommandContext, flags: number, key: string, value: Arg,
     }
   }
   ctx.db.set(key, storedFromArg(value), expireAt);
+  const signals = ctx.server.signals;
+  signals.changed(ctx.db, key, NOTIFY_STRING, 'set');
+  if (expireAt >= 0) signals.notify(NOTIFY_GENERIC, 'expire', key, ctx.db.id);
   if (!withGet) replyWith(ctx, okReply);
 }
 
@@ -348,13 +352,14 @@ function getsetCommand(ctx: CommandContext, argv: Arg[]): void {
   const key = argString(argv[1]!);
   if (!getGeneric(ctx, key)) return;
   ctx.db.set(key, storedFromArg(argv[2]!), NO_EXPIRY);
+  ctx.server.signals.changed(ctx.db, key, NOTIFY_STRING, 'set');
 }
 
 // GETDEL key
 function getdelCommand(ctx: CommandContext, argv: Arg[]): void {
   const key = argString(argv[1]!);
   if (!getGeneric(ctx, key)) return;
-  ctx.db.delete(key, ctx.now);
+  if (ctx.db.delete(key, ctx.now)) ctx.server.signals.changed(ctx.db, key, NOTIFY_GENERIC, 'del');
 }
 
 // GETEX key [EX seconds | PX milliseconds | EXAT unix-time-seconds |
@@ -383,10 +388,12 @@ function getexCommand(ctx: CommandContext, argv: Arg[]): void {
   if ((flags & (OBJ_EXAT | OBJ_PXAT)) !== 0 && expireAt <= ctx.now) {
     // An absolute time already past deletes the key (checkAlreadyExpired).
     ctx.db.delete(key, ctx.now);
+    ctx.server.signals.changed(ctx.db, key, NOTIFY_GENERIC, 'del');
   } else if (flags & ANY_EXPIRE) {
     ctx.db.setExpire(key, expireAt);
+    ctx.server.signals.changed(ctx.db, key, NOTIFY_GENERIC, 'expire');
   } else if (flags & OBJ_PERSIST) {
-    ctx.db.persist(key);
+    if (ctx.db.persist(key)) ctx.server.signals.changed(ctx.db, key, NOTIFY_GENERIC, 'persist');
   }
 }
 
@@ -419,7 +426,11 @@ function msetGeneric(ctx: CommandContext, argv: Arg[], nx: boolean): void {
       }
     }
   }
-  for (let j = 1; j < argv.length; j += 2) ctx.db.set(argString(argv[j]!), storedFromArg(argv[j + 1]!), NO_EXPIRY);
+  for (let j = 1; j < argv.length; j += 2) {
+    const key = argString(argv[j]!);
+    ctx.db.set(key, storedFromArg(argv[j + 1]!), NO_EXPIRY);
+    ctx.server.signals.changed(ctx.db, key, NOTIFY_STRING, 'set');
+  }
   if (nx) ctx.reply.integer(1);
   else ctx.reply.ok();
 }
@@ -443,6 +454,7 @@ function appendCommand(ctx: CommandContext, argv: Arg[]): void {
   const v = ctx.db.get(key, ctx.now);
   if (v === undefined) {
     ctx.db.set(key, storedFromArg(add), NO_EXPIRY);
+    ctx.server.signals.changed(ctx.db, key, NOTIFY_STRING, 'append');
     ctx.reply.integer(add.length);
     return;
   }
@@ -458,6 +470,7 @@ function appendCommand(ctx: CommandContext, argv: Arg[]): void {
   const raw = rawForUpdate(ctx, key, v, total);
   writeArg(raw.buf, raw.length, add);
   raw.length = total;
+  ctx.server.signals.changed(ctx.db, key, NOTIFY_STRING, 'append');
   ctx.reply.integer(total);
 }
 
@@ -495,6 +508,7 @@ function setrangeCommand(ctx: CommandContext, argv: Arg[]): void {
     const buf = Buffer.alloc(end);
     writeArg(buf, offset, value);
     ctx.db.set(key, new RawString(buf, end), NO_EXPIRY);
+    ctx.server.signals.changed(ctx.db, key, NOTIFY_STRING, 'setrange');
     ctx.reply.integer(end);
     return;
   }
@@ -503,6 +517,7 @@ function setrangeCommand(ctx: CommandContext, argv: Arg[]): void {
   if (offset > raw.length) raw.buf.fill(0, raw.length, offset);
   writeArg(raw.buf, offset, value);
   raw.length = total;
+  ctx.server.signals.changed(ctx.db, key, NOTIFY_STRING, 'setrange');
   ctx.reply.integer(total);
 }
 
@@ -580,6 +595,7 @@ function incrDecrGeneric(ctx: CommandContext, key: string, incr: number | bigint
       const result = current + incr;
       if (Number.isSafeInteger(result)) {
         ctx.db.set(key, String(result), KEEP_TTL);
+        ctx.server.signals.changed(ctx.db, key, NOTIFY_STRING, 'incrby');
         ctx.reply.integer(result);
         return;
       }
@@ -597,6 +613,7 @@ function incrDecrGeneric(ctx: CommandContext, key: string, incr: number | bigint
   }
   const resultText = result.toString();
   ctx.db.set(key, resultText, KEEP_TTL);
+  ctx.server.signals.changed(ctx.db, key, NOTIFY_STRING, 'incrby');
   if (result <= BigInt(Number.MAX_SAFE_INTEGER) && result >= BigInt(Number.MIN_SAFE_INTEGER)) ctx.reply.integer(Number(result));
   else ctx.reply.bigInteger(resultText);
 }
@@ -672,6 +689,7 @@ function incrbyfloatCommand(ctx: CommandContext, argv: Arg[]): void {
   }
   const text = formatLongDouble(sum);
   ctx.db.set(key, text, KEEP_TTL);
+  ctx.server.signals.changed(ctx.db, key, NOTIFY_STRING, 'incrbyfloat');
   ctx.reply.bulk(text);
 }
 
@@ -684,12 +702,26 @@ function incrbyfloatCommand(ctx: CommandContext, argv: Arg[]): void {
 // errors) returns false untouched, and the handlers above run.
 
 
+/**
+ * A fast path's change to the key at argument `i`: one dirty count, and
+ * the key's string is made only when something listens (signals.ts).
+ */
+function fastChanged(ctx: CommandContext, req: RawRequest, i: number, type: number, event: string): void {
+  const signals = ctx.server.signals;
+  if (!signals.listening) {
+    signals.dirty++;
+    return;
+  }
+  signals.changed(ctx.db, req.buf.latin1Slice(req.start[i]!, req.start[i]! + req.len[i]!), type, event);
+}
+
 function getFast(ctx: CommandContext, req: RawRequest): boolean {
   const fastView = ctx.scratch.view;
   const found = ctx.db.getBytes(req.buf, req.start[1]!, req.len[1]!, ctx.now, fastView);
   if (found === LOOKUP_VALUE) return false;
   if (found === LOOKUP_MISSING) {
-    ctx.server.stats.keyspaceMisses++;
+    if (ctx.server.signals.listening) keyMissed(ctx, req.buf.latin1Slice(req.start[1]!, req.start[1]! + req.len[1]!));
+    else ctx.server.stats.keyspaceMisses++;
     ctx.reply.nullBulk();
   } else {
     ctx.server.stats.keyspaceHits++;
@@ -701,6 +733,7 @@ function getFast(ctx: CommandContext, req: RawRequest): boolean {
 function setFast(ctx: CommandContext, req: RawRequest): boolean {
   if (req.argc !== 3) return false;
   ctx.db.setBytes(req.buf, req.start[1]!, req.len[1]!, req.buf, req.start[2]!, req.len[2]!, NO_EXPIRY);
+  fastChanged(ctx, req, 1, NOTIFY_STRING, 'set');
   ctx.reply.setOk();
   return true;
 }
@@ -711,7 +744,10 @@ function msetFast(ctx: CommandContext, req: RawRequest): boolean {
   const buf = req.buf;
   const start = req.start;
   const len = req.len;
-  for (let j = 1; j < argc; j += 2) ctx.db.setBytes(buf, start[j]!, len[j]!, buf, start[j + 1]!, len[j + 1]!, NO_EXPIRY);
+  for (let j = 1; j < argc; j += 2) {
+    ctx.db.setBytes(buf, start[j]!, len[j]!, buf, start[j + 1]!, len[j + 1]!, NO_EXPIRY);
+    fastChanged(ctx, req, j, NOTIFY_STRING, 'set');
+  }
   ctx.reply.ok();
   return true;
 }
@@ -732,6 +768,7 @@ function incrDecrFast(ctx: CommandContext, req: RawRequest, incr: number): boole
   const n = writeIntText(fastDigits, result);
   if (found === LOOKUP_MISSING) ctx.db.setBytes(req.buf, req.start[1]!, req.len[1]!, fastDigits, 0, n, KEEP_TTL);
   else ctx.db.setFoundBytes(fastDigits, 0, n, KEEP_TTL);
+  fastChanged(ctx, req, 1, NOTIFY_STRING, 'incrby');
   ctx.reply.integer(result);
   return true;
 }
@@ -765,7 +802,6 @@ function writeIntText(buf: Buffer, n: number): number {
 
 // ---- specs (checked against Redis 7.0.15's COMMAND INFO and COMMAND DOCS) ----
 
-const KEY_ARG: ArgSpec = { name: 'key', type: 'key', key_spec_index: 0 };
 const VALUE_ARG: ArgSpec = { name: 'value', type: 'string' };
 
 /** The key spec of a command whose one key is argv[1]. */

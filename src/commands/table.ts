@@ -141,6 +141,15 @@ export interface LoadedCommand {
   readonly index: number;
 }
 
+/** A key spec: keys from argv[index] through lastkey (0: one key, -1: all to the end). */
+export function keyRange(flags: string[], index: number, lastkey: number): KeySpec {
+  return { flags, beginSearch: { type: 'index', index }, findKeys: { type: 'range', lastkey, step: 1, limit: 0 } };
+}
+
+/** The `key` argument of most single-key commands, and the `key [key ...]` of multi-key ones. */
+export const KEY_ARG: ArgSpec = { name: 'key', type: 'key', key_spec_index: 0 };
+export const KEYS_ARG: ArgSpec = { name: 'key', type: 'key', key_spec_index: 0, multiple: true };
+
 export const KNOWN_FLAGS = new Set([
   'write', 'readonly', 'denyoom', 'module', 'admin', 'pubsub', 'noscript', 'blocking', 'loading', 'stale',
   'skip_monitor', 'skip_slowlog', 'asking', 'fast', 'no_auth', 'may_replicate', 'sentinel', 'only_sentinel',

@@ -4,9 +4,10 @@
  *
  * It owns encoding only. It knows nothing of commands or the keyspace; the
  * server tells it which protocol the next reply speaks (`mode`) and where the
- * bytes go (`target`). One writer serves a whole server: requests run one at a
- * time on the event loop, and switching the target flushes what is pending,
- * so replies to two connections can never mix.
+ * bytes go (`target`). Each client has its own writer (its target is that
+ * client's connection), so a command can reply to its client while writing
+ * to others (pub/sub), and a reply can be written to a writer with no
+ * target at all and read back (`take()`, for EXEC inside scripts later).
  *
  * Scratch buffer layout:
  *
@@ -33,13 +34,18 @@ export const MODE_RESP2 = 2;
 export const MODE_RESP3 = 3;
 export type ReplyMode = typeof MODE_TEXT | typeof MODE_RESP2 | typeof MODE_RESP3;
 
-const SCRATCH_INITIAL = 64 * 1024; // bytes: holds a typical pipelined batch
+/**
+ * Every client has its own writer, so the scratch starts small (10,000
+ * idle clients hold 10 MB) and doubles as a batch needs; a pipelining
+ * client grows it once and keeps it.
+ */
+const SCRATCH_INITIAL = 1024; // bytes
 /** Values longer than this skip the scratch and are written on their own. */
 const DIRECT_WRITE_MIN = 256 * 1024; // bytes
 /** bulkBytes copies values up to this long byte by byte, longer ones natively. */
 const COPY_LOOP_MAX = 32; // bytes
 /** The scratch shrinks back to its initial size after a batch larger than this. */
-const SCRATCH_KEEP_MAX = 4 * 1024 * 1024; // bytes
+const SCRATCH_KEEP_MAX = 1024 * 1024; // bytes
 
 /** Error codes that are written as is; any other message gets `ERR `. */
 const ERROR_CODES = new Set([

@@ -24,6 +24,7 @@
  * main.ts prints as Redis's FATAL CONFIG FILE ERROR block); at run time the
  * caller gets an error string in Redis's wording.
  */
+import { notifyFlagsFromString, notifyFlagsToString } from '../commands/signals.js';
 import type { ConfigAccess } from '../commands/state.js';
 import { closeSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -97,6 +98,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'appendonly', kind: 'bool', default: 'no', mutable: true, only: { value: 'no', why: `${NO_DISK}, so only 'appendonly no' is accepted` } },
   { name: 'maxmemory', kind: 'memory', default: '0', min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true, only: { value: '0', why: 'mini-kv sets no memory bound, so only \'maxmemory 0\' (no limit) is accepted' } },
   // With maxmemory 0 the policy never evicts, in Redis as here; OBJECT FREQ and IDLETIME read it.
+  { name: 'notify-keyspace-events', kind: 'string', default: '', mutable: true, check: checkNotifyKeyspaceEvents },
   { name: 'maxmemory-policy', kind: 'enum', default: 'noeviction', values: ['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction'], mutable: true },
 ];
 
@@ -204,6 +206,13 @@ function mergeOutputBufferLimits(value: string, current: string): { value: strin
  * <seconds> <changes>, both integers. Returns the schedule's normal form;
  * whether it is honoured is Config's decision (it is not, today).
  */
+/** notify-keyspace-events as Redis's setConfigNotifyKeyspaceEventsOption: classes checked, shown in canonical order. */
+function checkNotifyKeyspaceEvents(value: string): { value: string } | { error: string } {
+  const flags = notifyFlagsFromString(value);
+  if (flags === -1) return { error: "Invalid event class character. Use 'Ag$lshzxeKEtmdn'." };
+  return { value: notifyFlagsToString(flags) };
+}
+
 function checkSave(value: string): { value: string } | { error: string } {
   const words = value.split(' ').filter((w) => w !== '');
   if (words.length % 2 !== 0 || words.some((w) => !/^\d+$/.test(w))) return { error: 'Invalid save parameters' };

@@ -23,7 +23,8 @@ import type { Socket } from 'node:net';
 import { commandScratch, type CommandContext } from '../commands/table.js';
 import type { Database } from '../keyspace/keyspace.js';
 import { REQUEST_NONE, RequestParser } from '../protocol/resp-parser.js';
-import { MODE_RESP2, MODE_RESP3, MODE_TEXT, type ReplyMode, type ReplyTarget, type ReplyWriter } from '../protocol/reply-writer.js';
+import { MODE_RESP2, MODE_RESP3, MODE_TEXT, ReplyWriter, type ReplyMode, type ReplyTarget } from '../protocol/reply-writer.js';
+import { countErrorReply, type Transaction } from '../commands/state.js';
 import { handleWriterFor, type HandleWriter } from './handle-writes.js';
 import type { ClientState, ServerContext } from './state.js';
 
@@ -56,6 +57,10 @@ function writeQueuedReplies(): void {
 
 export class Connection implements ClientState, ReplyTarget {
   readonly id: number;
+  flags = 0;
+  tx: Transaction | null = null;
+  /** This client's reply writer: its replies, in its protocol, to its socket. */
+  readonly reply: ReplyWriter;
   name = '';
   dbIndex = 0;
   resp: 2 | 3 = 2;
@@ -95,7 +100,6 @@ export class Connection implements ClientState, ReplyTarget {
     readonly socket: Socket,
     id: number,
     private readonly server: ServerContext,
-    private readonly writer: ReplyWriter,
     private readonly onClose: (conn: Connection) => void,
     /** The socket reads into the shared buffer and calls onSharedRead; no 'data' events. */
     sharedReads = false,
@@ -110,6 +114,10 @@ export class Connection implements ClientState, ReplyTarget {
     const handle = (socket as unknown as { _handle?: { fd?: number } })._handle;
     this.fd = typeof handle?.fd === 'number' ? handle.fd : -1;
     this.parser = new RequestParser(server.limits.parser);
+    const writer = new ReplyWriter();
+    writer.onErrorReply = (name) => countErrorReply(server.stats, name);
+    writer.begin(this);
+    this.reply = writer;
     this.ctx = { server, client: this, db: server.dbs[0] as Database, reply: writer, now: 0, scratch: commandScratch() };
     this.onData = this.onData.bind(this);
     this.onDrain = this.onDrain.bind(this);
@@ -144,6 +152,12 @@ export class Connection implements ClientState, ReplyTarget {
 
   bytesRead(): number {
     return this.socket.bytesRead;
+  }
+
+  /** ClientState: bytes encoded elsewhere, after every reply written so far. */
+  deliver(data: Buffer): void {
+    if (this.reply.pendingBytes > 0) this.reply.flush();
+    this.sendReply(data);
   }
 
   /** ReplyTarget: the writer hands over one batch of reply bytes. */
@@ -238,13 +252,12 @@ export class Connection implements ClientState, ReplyTarget {
    */
   private processInput(): void {
     const parser = this.parser;
-    const writer = this.writer;
+    const writer = this.reply;
     const socket = this.socket;
     const textReplies = this.server.config.get('inline-replies') === 'text';
     // What the socket holds cannot change while the batch runs (replies
     // leave at the end of the turn), so read it once, not per command.
     const onSocket = this.onSocket();
-    writer.begin(this);
     const dispatcher = this.server.dispatcher;
     dispatcher.startBatch();
     this.executing = true;

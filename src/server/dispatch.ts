@@ -13,9 +13,9 @@
  */
 import type { CommandContext, CommandTable, LoadedCommand } from '../commands/table.js';
 import { argString } from '../commands/args.js';
-import { NOAUTH, unknownCommand, unknownSubcommand, wrongArity } from '../errors.js';
+import { NOAUTH, NOT_IN_MULTI, pubsubContextError, unknownCommand, unknownSubcommand, wrongArity } from '../errors.js';
 import { REQUEST_RAW, type Arg, type RequestParser } from '../protocol/resp-parser.js';
-import type { CommandStat, ServerState } from '../commands/state.js';
+import { CLIENT_MULTI, CLIENT_PUBSUB, type CommandCaller, type CommandStat, type ServerState } from '../commands/state.js';
 
 /** Redis's arity convention: N is exactly N arguments including the name, -N at least N. */
 function arityFits(arity: number, argc: number): boolean {
@@ -48,8 +48,13 @@ const TIME_SHARE_MAX = 16;
  */
 const RUN_MAX = 64;
 
+/** Commands a RESP2 client may run while subscribed (processCommand's pub/sub check). */
+const SUBSCRIBED_ALLOWED = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
+/** Commands that run at once inside MULTI rather than being queued. */
+const MULTI_RUNS = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
 /** One server's dispatcher; `server.dispatcher`. */
-export class Dispatcher {
+export class Dispatcher implements CommandCaller {
   private sharedNow = 0;
   private sharedUses = TIME_SHARE_MAX;
   /** The command name dispatchRequest resolved last, and what it found. */
@@ -63,6 +68,14 @@ export class Dispatcher {
   /** Each command's stats by LoadedCommand.index. */
   private readonly statByIndex: (CommandStat | undefined)[] = [];
   private readonly table: CommandTable;
+  /**
+   * totalErrorReplies when the last call started or ended (Redis's
+   * prev_err_count): a call failed when errors were replied since. A call
+   * inside another (EXEC) moves it, so the outer one counts only its own.
+   */
+  private errorMark = 0;
+  /** Calls running inside the current one (EXEC's commands run at depth 1). */
+  private depth = 0;
 
   constructor(private readonly server: ServerState) {
     this.table = server.table;
@@ -92,40 +105,105 @@ export class Dispatcher {
         this.lastName = name;
       }
       const cmd = this.lastCommand;
-      if (cmd !== undefined && cmd.fast !== null) {
+      if (cmd !== undefined && cmd.fast !== null && ctx.client.flags === 0) {
         const raw = parser.raw;
         if (!arityFits(cmd.arity, raw.argc)) {
           this.reject(ctx, cmd, wrongArity(cmd.fullName));
           return;
         }
+        if (!ctx.client.authenticated && !this.authenticate(ctx, cmd)) return;
         const stat = this.prepare(ctx, cmd, true);
-        if (stat === null) return;
-        const errors = ctx.reply.errorReplies;
+        const stats = this.server.stats;
+        this.errorMark = stats.totalErrorReplies;
         if (!cmd.fast(ctx, raw)) cmd.handler!(ctx, parser.args());
-        if (ctx.reply.errorReplies !== errors) stat.failedCalls++;
+        if (stats.totalErrorReplies > this.errorMark) stat.failedCalls++;
+        this.errorMark = stats.totalErrorReplies;
         return;
       }
     }
     this.dispatch(ctx, parser.args());
   }
 
-  /** Runs one request: resolve, snapshot time and database, call the handler, account for it. */
+  /**
+   * Runs one request from a client, as Redis's processCommand: resolve the
+   * command, check that this client may run it now (authentication, its
+   * state: MULTI, subscribed), then queue it (inside MULTI) or call it.
+   */
   dispatch(ctx: CommandContext, argv: Arg[]): void {
     const cmd = this.resolveCommandOrReply(ctx, argv);
     if (cmd === null) return;
-    const quick = cmd.isFast;
-    const stat = this.prepare(ctx, cmd, quick);
-    if (stat === null) return;
-    const errors = ctx.reply.errorReplies;
+    const client = ctx.client;
+    if (!client.authenticated && !this.authenticate(ctx, cmd)) return;
+    const flags = client.flags;
+    if (flags !== 0) {
+      if (flags & CLIENT_MULTI && cmd.spec.flags.includes('no_multi')) {
+        this.reject(ctx, cmd, NOT_IN_MULTI);
+        return;
+      }
+      if (flags & CLIENT_PUBSUB && client.resp === 2 && !SUBSCRIBED_ALLOWED.has(cmd.spec.name)) {
+        this.reject(ctx, cmd, pubsubContextError(cmd.fullName));
+        return;
+      }
+      if (flags & CLIENT_MULTI && !MULTI_RUNS.has(cmd.fullName)) {
+        this.queue(ctx, cmd, argv);
+        return;
+      }
+    }
+    this.call(ctx, cmd, argv);
+  }
+
+  /**
+   * Runs a command that has been resolved and admitted (Redis's call()):
+   * time snapshot, database, counters, timing, failed-call accounting. EXEC
+   * runs its queued commands through here.
+   */
+  call(ctx: CommandContext, cmd: LoadedCommand, argv: Arg[]): void {
+    const nested = this.depth > 0;
+    const quick = cmd.isFast && !nested;
+    const stat = nested ? this.prepareNested(ctx, cmd) : this.prepare(ctx, cmd, quick);
+    const stats = this.server.stats;
+    this.errorMark = stats.totalErrorReplies;
     if (quick) {
       cmd.handler!(ctx, argv);
     } else {
       const start = performance.now();
-      if (this.runStart >= 0) this.closeRun(start);
-      cmd.handler!(ctx, argv);
+      if (this.runStart >= 0 && !nested) this.closeRun(start);
+      this.depth++;
+      try {
+        cmd.handler!(ctx, argv);
+      } finally {
+        this.depth--;
+      }
       stat.usec += (performance.now() - start) * 1000;
     }
-    if (ctx.reply.errorReplies !== errors) stat.failedCalls++;
+    if (stats.totalErrorReplies > this.errorMark) stat.failedCalls++;
+    this.errorMark = stats.totalErrorReplies;
+  }
+
+  /**
+   * prepare() for a call inside another (EXEC's queued commands): it keeps
+   * the outer command's time snapshot (Redis fixes the time for a whole
+   * transaction) and is timed on its own.
+   */
+  private prepareNested(ctx: CommandContext, cmd: LoadedCommand): CommandStat {
+    ctx.db = this.server.dbs[ctx.client.dbIndex]!;
+    this.server.stats.totalCommandsProcessed++;
+    const stat = this.statOf(cmd);
+    stat.calls++;
+    return stat;
+  }
+
+  /** Queues a command inside MULTI (Redis's queueMultiCommand): +QUEUED, nothing kept once the transaction is doomed. */
+  private queue(ctx: CommandContext, cmd: LoadedCommand, argv: Arg[]): void {
+    const client = ctx.client;
+    const tx = client.tx!;
+    client.lastInteraction = this.server.clock.now();
+    client.lastCommand = cmd.fullName;
+    if (!tx.dirtyCas && !tx.dirtyExec) {
+      tx.queue.push({ cmd, argv });
+      if (cmd.isWrite) tx.queuedWrite = true;
+    }
+    ctx.reply.simple('QUEUED');
   }
 
   /** Finds the command (or subcommand) to run, or replies with the error and returns null. */
@@ -135,6 +213,7 @@ export class Dispatcher {
     if (cmd === undefined) {
       const args: string[] = [];
       for (let i = 1; i < argv.length; i++) args.push(argString(argv[i]!));
+      flagTransaction(ctx);
       ctx.reply.error(unknownCommand(argString(name), args));
       return null;
     }
@@ -144,6 +223,7 @@ export class Dispatcher {
       const subName = argString(argv[1]!);
       const sub = cmd.subcommands.get(subName.toLowerCase());
       if (sub === undefined) {
+        flagTransaction(ctx);
         ctx.reply.error(unknownSubcommand(subName, cmd.fullName));
         return null;
       }
@@ -156,10 +236,31 @@ export class Dispatcher {
     return cmd;
   }
 
-  /** Refuses a known command before it runs: the error, and its rejected_calls. */
+  /**
+   * Refuses a known command before it runs (Redis's rejectCommand): the
+   * error, its rejected_calls, and a transaction being queued is doomed.
+   */
   private reject(ctx: CommandContext, cmd: LoadedCommand, error: string): void {
+    flagTransaction(ctx);
     ctx.reply.error(error);
     this.statOf(cmd).rejectedCalls++;
+    this.errorMark = this.server.stats.totalErrorReplies;
+  }
+
+  /**
+   * A client that has not authenticated while a password is set may run
+   * only no_auth commands (processCommand's authRequired); false: NOAUTH
+   * was replied. A password cleared at run time lets such a client in, as
+   * in Redis.
+   */
+  private authenticate(ctx: CommandContext, cmd: LoadedCommand): boolean {
+    if (cmd.spec.flags.includes('no_auth')) return true;
+    if (this.server.config.get('requirepass') !== '') {
+      this.reject(ctx, cmd, NOAUTH);
+      return false;
+    }
+    ctx.client.authenticated = true;
+    return true;
   }
 
   /**
@@ -178,25 +279,14 @@ export class Dispatcher {
   }
 
   /**
-   * What every command goes through once it is known and its arity fits:
-   * the authentication check (null: NOAUTH was replied), then the time
-   * snapshot (`quick`: the next command may share it, and it joins the
-   * open run of quick commands for timing), the client's database, and
-   * the call counters. Returns the command's stats.
+   * What every call goes through once admitted: the time snapshot
+   * (`quick`: the next command may share it, and it joins the open run of
+   * quick commands for timing), the client's database, and the call
+   * counters. Returns the command's stats.
    */
-  private prepare(ctx: CommandContext, cmd: LoadedCommand, quick: boolean): CommandStat | null {
+  private prepare(ctx: CommandContext, cmd: LoadedCommand, quick: boolean): CommandStat {
     const server = this.server;
     const client = ctx.client;
-    // One boolean test per command: only a client that has not authenticated
-    // while a password is set looks further (processCommand's authRequired).
-    // A password cleared at run time lets such a client in, as in Redis.
-    if (!client.authenticated && !cmd.spec.flags.includes('no_auth')) {
-      if (server.config.get('requirepass') !== '') {
-        this.reject(ctx, cmd, NOAUTH);
-        return null;
-      }
-      client.authenticated = true;
-    }
     if (this.sharedUses >= TIME_SHARE_MAX) {
       this.sharedNow = server.clock.now();
       this.sharedUses = 0;
@@ -232,3 +322,10 @@ export class Dispatcher {
     this.runStart = reopen ? now : -1;
   }
 }
+
+/** A command refused while queuing dooms the transaction (Redis's flagTransaction). */
+function flagTransaction(ctx: CommandContext): void {
+  const tx = ctx.client.tx;
+  if (tx !== null && ctx.client.flags & CLIENT_MULTI) tx.dirtyExec = true;
+}
+

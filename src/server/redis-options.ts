@@ -110,7 +110,6 @@ export const REDIS_ONLY_OPTIONS: readonly (readonly [string, RedisOptionKind, st
   ['min-slaves-max-lag', 'int', '10'],
   ['min-slaves-to-write', 'int', '0'],
   ['no-appendfsync-on-rewrite', 'bool', 'no'],
-  ['notify-keyspace-events', 'string', ''],
   ['oom-score-adj', 'enum', 'no'],
   ['oom-score-adj-values', 'string', '0 200 800'],
   ['proc-title-template', 'string', '{title} {listen-addr} {server-mode}'],

@@ -18,14 +18,14 @@ import { Clock } from '../keyspace/clock.js';
 import { ActiveExpire } from '../keyspace/expiry.js';
 import type { Database } from '../keyspace/keyspace.js';
 import { ArenaDatabase } from '../keyspace/arena-store.js';
-import { ReplyWriter } from '../protocol/reply-writer.js';
 import { Config, strerror } from './config.js';
 import { fileSink, Logger } from './log.js';
 import { adoptForSharedReads } from './shared-reads.js';
 import { Connection } from './connection.js';
 import { ClientLimits, protectedModeDenies } from './limits.js';
 import { optionalPeerRejected, tlsServerOptions } from './tls.js';
-import { countErrorReply, newStats, type ClientState, type EventLoopStats, type Stats } from '../commands/state.js';
+import { newStats, type ClientState, type CommandCaller, type EventLoopStats, type Stats } from '../commands/state.js';
+import { KeyspaceSignals, notifyFlagsFromString } from '../commands/signals.js';
 import { eventLoopStats, resetEventLoopStats } from './event-loop-monitor.js';
 import type { ServerContext } from './state.js';
 import { Dispatcher } from './dispatch.js';
@@ -71,6 +71,7 @@ export class MiniKvServer implements ServerContext {
   readonly clock: Clock;
   readonly table: CommandTable;
   readonly dispatcher: Dispatcher;
+  readonly signals = new KeyspaceSignals();
   readonly stats: Stats = newStats();
   readonly clients = new Map<number, ClientState>();
   readonly activeExpire: ActiveExpire;
@@ -93,7 +94,6 @@ export class MiniKvServer implements ServerContext {
    * that close() can always end them.
    */
   private readonly sockets = new Set<net.Socket>();
-  private readonly writer = new ReplyWriter();
   private nextClientId = 1;
   private closing: Promise<void> | null = null;
   /** The server's logger (log.ts): level from `loglevel`, lines to `logfile` or the `log` option. */
@@ -110,7 +110,6 @@ export class MiniKvServer implements ServerContext {
     this.clock = options.clock ?? new Clock();
     this.table = commandTable();
     this.dispatcher = new Dispatcher(this);
-    this.writer.onErrorReply = (name) => countErrorReply(this.stats, name);
     const logfile = this.config.get('logfile');
     const sink = logfile !== '' ? fileSink(this.config.resolvePath(logfile)) : options.log ?? (() => {});
     this.logger = new Logger(sink, () => this.config.get('loglevel'));
@@ -122,10 +121,17 @@ export class MiniKvServer implements ServerContext {
     this.dbs = [];
     for (let i = 0; i < n; i++) this.dbs.push(new ArenaDatabase(i, { onLazyExpire: () => this.noteExpired(1) }));
     this.activeExpire = new ActiveExpire(() => this.dbs, this.clock, (count) => this.noteExpired(count));
+    this.signals.setNotifyFlags(notifyFlagsFromString(this.config.get('notify-keyspace-events')));
     this.config.onChange = (name) => {
       if (name === 'hz' && this.servers.length > 0) this.activeExpire.start(this.config.getInt('hz'));
+      if (name === 'notify-keyspace-events') this.signals.setNotifyFlags(notifyFlagsFromString(this.config.get(name)));
       this.limits.refresh();
     };
+  }
+
+  /** The one call path for commands run inside others (EXEC): the dispatcher. */
+  get caller(): CommandCaller {
+    return this.dispatcher;
   }
 
   eventLoopStats(): EventLoopStats {
@@ -261,9 +267,10 @@ export class MiniKvServer implements ServerContext {
       this.sockets.add(adopted);
       adopted.once('close', () => this.sockets.delete(adopted));
     }
-    conn = new Connection(adopted ?? socket, this.nextClientId++, this, this.writer, (c) => {
+    conn = new Connection(adopted ?? socket, this.nextClientId++, this, (c) => {
       this.connections.delete(c);
       this.clients.delete(c.id);
+      if (c.tx !== null) this.signals.unwatchAll(c.tx);
     }, adopted !== null);
     this.connections.add(conn);
     this.clients.set(conn.id, conn);

@@ -7,6 +7,11 @@
  *   bulk string -> 'text'          integer -> 42           null -> null
  *   simple      -> { simple: s }   error   -> { error: s } verbatim -> { verbatim: 'txt:...' }
  *   array       -> { array: [...] }   set -> { set: [...] }   map -> { map: [k1, v1, ...] }
+ *   push        -> { push: [...] }    big number -> { big: '123' }   attribute -> { attribute: [k1, v1, ...] }
+ *
+ * Replies and pushes arrive in one ordered stream: `call` sends a command
+ * and resolves with the next item, `send` and `next` do the two halves
+ * (pub/sub, pipelines, pushes interleaved with replies).
  */
 import net from 'node:net';
 import { resp } from '../helpers.js';
@@ -22,7 +27,10 @@ export type Tree =
   | { double: string }
   | { array: Tree[] }
   | { set: Tree[] }
-  | { map: Tree[] };
+  | { map: Tree[] }
+  | { push: Tree[] }
+  | { big: string }
+  | { attribute: Tree[] };
 
 /** Parses one reply at `pos`: the value and where it ends, or null when incomplete. */
 export function parseReply(buf: Buffer, pos: number): { value: Tree; end: number } | null {
@@ -32,7 +40,7 @@ export function parseReply(buf: Buffer, pos: number): { value: Tree; end: number
   if (eol === -1) return null;
   const line = buf.toString('latin1', pos + 1, eol);
   let p = eol + 2;
-  const aggregate = (count: number, kind: 'array' | 'set' | 'map'): { value: Tree; end: number } | null => {
+  const aggregate = (count: number, kind: 'array' | 'set' | 'map' | 'push' | 'attribute'): { value: Tree; end: number } | null => {
     const items: Tree[] = [];
     for (let i = 0; i < count; i++) {
       const r = parseReply(buf, p);
@@ -60,6 +68,9 @@ export function parseReply(buf: Buffer, pos: number): { value: Tree; end: number
     case '*': return Number(line) < 0 ? { value: null, end: p } : aggregate(Number(line), 'array');
     case '~': return aggregate(Number(line), 'set');
     case '%': return aggregate(2 * Number(line), 'map');
+    case '>': return aggregate(Number(line), 'push');
+    case '|': return aggregate(2 * Number(line), 'attribute');
+    case '(': return { value: { big: line }, end: p };
     default: throw new Error(`unexpected reply type ${JSON.stringify(type)}`);
   }
 }
@@ -68,6 +79,8 @@ export function parseReply(buf: Buffer, pos: number): { value: Tree; end: number
 export class RespClient {
   private buf = Buffer.alloc(0);
   private readonly waiting: ((t: Tree) => void)[] = [];
+  /** Items received that nobody has asked for yet (pushes, extra replies). */
+  private readonly received: Tree[] = [];
   closed = false;
 
   private constructor(private readonly sock: net.Socket) {
@@ -78,7 +91,9 @@ export class RespClient {
         const r = parseReply(this.buf, pos);
         if (r === null) break;
         pos = r.end;
-        this.waiting.shift()?.(r.value);
+        const w = this.waiting.shift();
+        if (w !== undefined) w(r.value);
+        else this.received.push(r.value);
       }
       this.buf = this.buf.subarray(pos);
     });
@@ -96,10 +111,30 @@ export class RespClient {
   }
 
   call(...args: string[]): Promise<Tree> {
-    return new Promise((resolve) => {
-      this.waiting.push(resolve);
-      this.sock.write(resp(...args));
-    });
+    this.send(...args);
+    return this.next();
+  }
+
+  /** Sends a command without waiting for anything. */
+  send(...args: string[]): void {
+    this.sock.write(resp(...args));
+  }
+
+  /** Sends raw bytes (a pipeline, an inline command). */
+  write(data: string | Buffer): void {
+    this.sock.write(data);
+  }
+
+  /** The next item received (reply or push), in order. */
+  next(): Promise<Tree> {
+    const r = this.received.shift();
+    if (r !== undefined) return Promise.resolve(r);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Items already received and not yet taken. */
+  get pending(): number {
+    return this.received.length;
   }
 
   /** Resolves when the server has closed the connection. */

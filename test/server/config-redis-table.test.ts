@@ -30,7 +30,10 @@ const STARTED_WITH = new Set(['port', 'bind', 'dir', 'save', 'appendonly', 'logf
 describe('Redis option table', () => {
   test('The table is consistent: no option in both tables, each default accepted as the default, a changed value not', () => {
     const ours = new Set(OPTIONS.map((o) => o.name));
-    assert.equal(REDIS_ONLY_OPTIONS.length, 164);
+    // Redis 7.0.15's 192 options, each in one table or the other (an option
+    // moves from the Redis-only table to ours when it is implemented);
+    // inline-replies is mini-kv's own.
+    assert.equal(REDIS_ONLY_OPTIONS.length + OPTIONS.filter((o) => o.name !== 'inline-replies').length, 192);
     for (const [name, kind, def] of REDIS_ONLY_OPTIONS) {
       assert.equal(ours.has(name), false, name);
       assert.equal(isRedisDefault(kind, def, def), true, name);
