@@ -16,11 +16,12 @@
  */
 import { ConfigError, MiniKvError } from './errors.js';
 import { Clock } from './keyspace/clock.js';
-import { KEEP_TTL, NO_EXPIRY, RawString, typeName, type StoredValue } from './keyspace/keyspace.js';
+import { ReplyError, type ReplyValue } from './protocol/reply-reader.js';
 import { optionSpec } from './server/config.js';
 import { MINIKV_VERSION, MiniKvServer, VERSION } from './server/server.js';
 
 export { ConfigError, ListenError, MiniKvError } from './errors.js';
+export { ReplyError, type ReplyValue } from './protocol/reply-reader.js';
 export { MiniKvServer, MINIKV_VERSION, VERSION } from './server/server.js';
 export type { ServerOptions } from './server/server.js';
 
@@ -62,15 +63,6 @@ function toKey(key: string | Buffer): string {
   return typeof key === 'string' ? Buffer.from(key, 'utf8').toString('latin1') : key.toString('latin1');
 }
 
-function fromKey(key: string): string {
-  return Buffer.from(key, 'latin1').toString('utf8');
-}
-
-function valueBytes(v: StoredValue): Buffer | null {
-  if (typeof v === 'string') return Buffer.from(v, 'latin1');
-  if (v instanceof RawString) return Buffer.from(v.bytes());
-  return null;
-}
 
 /** A server's clock as a test sees it. Every change is seen by clients at once. */
 export interface ServerClock {
@@ -142,20 +134,36 @@ export class EmbeddedServer {
     return this.server.close();
   }
 
-  private db(index = 0) {
-    const db = this.server.dbs[index];
-    if (db === undefined) throw new MiniKvError('ERR_MINIKV_DB', `no database ${index} (databases: ${this.server.dbs.length})`);
-    return db;
+  /**
+   * Runs any command as the server's own client, through the same call path
+   * as a network client's command (statistics, WATCH, keyspace
+   * notifications all see it), in database `db`. Arguments are UTF-8 text,
+   * numbers or bytes. The reply comes back as a value (reply-reader.ts): bulk
+   * strings as Buffers, simple strings as strings, integers as numbers,
+   * arrays as arrays, maps as Maps; an error reply throws a ReplyError.
+   */
+  call(args: readonly (string | Buffer | number)[], db = 0): ReplyValue {
+    this.checkDb(db);
+    const argv = args.map((a) => (typeof a === 'number' ? String(a) : toKey(a)));
+    const reply = this.server.execute(argv, db);
+    if (reply instanceof ReplyError) throw reply;
+    return reply;
   }
 
-  /** Removes every key of every database. */
+  private checkDb(index: number): void {
+    if (!Number.isInteger(index) || index < 0 || index >= this.server.dbs.length) {
+      throw new MiniKvError('ERR_MINIKV_DB', `no database ${index} (databases: ${this.server.dbs.length})`);
+    }
+  }
+
+  /** Removes every key of every database (FLUSHALL). */
   flushAll(): void {
-    for (const db of this.server.dbs) db.clear();
+    this.call(['FLUSHALL']);
   }
 
-  /** Removes every key of one database. */
+  /** Removes every key of one database (FLUSHDB). */
   flushDb(db = 0): void {
-    this.db(db).clear();
+    this.call(['FLUSHDB'], db);
   }
 
   /** A string value as UTF-8 text, or null when the key is missing. Throws on a non-string key. */
@@ -164,75 +172,77 @@ export class EmbeddedServer {
     return b === null ? null : b.toString('utf8');
   }
 
-  /** A string value's bytes, or null when the key is missing. */
+  /** A string value's bytes, or null when the key is missing (GET). */
   getBuffer(key: string | Buffer, db = 0): Buffer | null {
-    const v = this.db(db).get(toKey(key), this.clock.now());
-    if (v === undefined) return null;
-    const b = valueBytes(v);
-    if (b === null) throw new MiniKvError('ERR_MINIKV_WRONGTYPE', `key holds a ${typeName(v)}, not a string`);
-    return b;
+    this.checkDb(db);
+    const reply = this.server.execute(['GET', toKey(key)], db);
+    if (reply instanceof ReplyError) {
+      if (reply.code === 'WRONGTYPE') {
+        const type = this.server.execute(['TYPE', toKey(key)], db) as string;
+        throw new MiniKvError('ERR_MINIKV_WRONGTYPE', `key holds a ${type}, not a string`);
+      }
+      throw reply;
+    }
+    return reply as Buffer | null;
   }
 
-  /** Stores a string value (UTF-8 text or bytes), with an optional TTL. */
+  /** Stores a string value (UTF-8 text or bytes), with an optional TTL (SET … PXAT | KEEPTTL). */
   set(key: string | Buffer, value: string | Buffer | number, options: SetOptions = {}): void {
     const now = this.clock.now();
-    let at = options.keepTtl === true ? KEEP_TTL : NO_EXPIRY;
+    let at: number | null = null;
     if (options.px !== undefined) at = now + options.px;
     else if (options.ex !== undefined) at = now + options.ex * 1000;
     else if (options.expireAt !== undefined) at = typeof options.expireAt === 'number' ? options.expireAt : options.expireAt.getTime();
-    if (at !== KEEP_TTL && at !== NO_EXPIRY && !Number.isFinite(at)) throw new RangeError('invalid expiry');
-    const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : typeof value === 'number' ? Buffer.from(String(value)) : value;
-    this.db(options.db).set(toKey(key), bytes.toString('latin1'), at);
+    if (at !== null && !Number.isFinite(at)) throw new RangeError('invalid expiry');
+    const args: (string | Buffer | number)[] = ['SET', key, value];
+    if (at !== null) {
+      // SET refuses a time at or before 0; such a key is gone at once either way.
+      if (at <= 0) {
+        this.call(['DEL', key], options.db ?? 0);
+        return;
+      }
+      args.push('PXAT', Math.ceil(at));
+    } else if (options.keepTtl === true) {
+      args.push('KEEPTTL');
+    }
+    this.call(args, options.db ?? 0);
   }
 
-  /** Deletes keys; returns how many existed. */
+  /** Deletes keys of database 0; returns how many existed (DEL). */
   del(...keys: (string | Buffer)[]): number {
-    const now = this.clock.now();
-    let n = 0;
-    for (const k of keys) if (this.db(0).delete(toKey(k), now)) n++;
-    return n;
+    if (keys.length === 0) return 0;
+    return this.call(['DEL', ...keys]) as number;
   }
 
   /** Whether a key exists (and has not expired). */
   exists(key: string | Buffer, db = 0): boolean {
-    return this.db(db).has(toKey(key), this.clock.now());
+    return this.call(['EXISTS', key], db) === 1;
   }
 
-  /** Keys matching a Redis glob pattern (default all), as UTF-8 text. */
+  /** Keys matching a Redis glob pattern (default all), as UTF-8 text (KEYS). */
   keys(pattern = '*', db = 0): string[] {
-    return this.db(db).keys(toKey(pattern), this.clock.now()).map(fromKey);
+    return (this.call(['KEYS', pattern], db) as Buffer[]).map((k) => k.toString('utf8'));
   }
 
-  /** Remaining time to live in ms: -2 when the key is missing, -1 when it has no TTL (as PTTL). */
+  /** Remaining time to live in ms: -2 when the key is missing, -1 when it has no TTL (PTTL). */
   pttl(key: string | Buffer, db = 0): number {
-    const d = this.db(db);
-    const k = toKey(key);
-    const now = this.clock.now();
-    if (!d.has(k, now)) return -2;
-    const at = d.getExpire(k);
-    return at === NO_EXPIRY ? -1 : Math.max(0, at - now);
+    return this.call(['PTTL', key], db) as number;
   }
 
   /** Remaining time to live in seconds, rounded as TTL does: -2 missing, -1 no TTL. */
   ttl(key: string | Buffer, db = 0): number {
-    const ms = this.pttl(key, db);
-    return ms < 0 ? ms : Math.floor((ms + 500) / 1000);
+    return this.call(['TTL', key], db) as number;
   }
 
-  /** Sets a TTL in ms on an existing key; false when the key is missing. */
+  /** Sets a TTL in ms on an existing key; false when the key is missing (PEXPIRE; 0 or less deletes it). */
   expire(key: string | Buffer, ms: number, db = 0): boolean {
-    const d = this.db(db);
-    const k = toKey(key);
-    const now = this.clock.now();
-    if (!d.has(k, now)) return false;
-    if (ms <= 0) d.delete(k, now);
-    else d.setExpire(k, now + ms);
-    return true;
+    if (!Number.isFinite(ms)) throw new RangeError('invalid expiry');
+    return this.call(['PEXPIRE', key, Math.trunc(ms)], db) === 1;
   }
 
-  /** Number of keys in a database. */
+  /** Number of keys in a database (DBSIZE). */
   dbSize(db = 0): number {
-    return this.db(db).size();
+    return this.call(['DBSIZE'], db) as number;
   }
 }
 

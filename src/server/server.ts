@@ -29,6 +29,9 @@ import { KeyspaceSignals, notifyFlagsFromString } from '../commands/signals.js';
 import { eventLoopStats, resetEventLoopStats } from './event-loop-monitor.js';
 import type { ServerContext } from './state.js';
 import { Dispatcher } from './dispatch.js';
+import { InternalClient } from './internal-client.js';
+import type { Arg } from '../protocol/resp-parser.js';
+import type { ReplyValue } from '../protocol/reply-reader.js';
 import { MINIKV_VERSION, VERSION } from '../version.js';
 
 export { MINIKV_VERSION, VERSION };
@@ -274,6 +277,18 @@ export class MiniKvServer implements ServerContext {
     }, adopted !== null);
     this.connections.add(conn);
     this.clients.set(conn.id, conn);
+  }
+
+  private internal: InternalClient | null = null;
+
+  /**
+   * Runs a command as the server's own client (the embedding API): through
+   * the dispatcher like any client's, in database `db`; returns its reply
+   * as a value (an error reply is a ReplyError value, not thrown).
+   */
+  execute(argv: Arg[], db = 0): ReplyValue {
+    if (this.internal === null) this.internal = new InternalClient(this.nextClientId++, this);
+    return this.internal.execute(argv, db);
   }
 
   /** SHUTDOWN from a client: close everything (the binary exits when done). */

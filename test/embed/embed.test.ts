@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
-import { ConfigError, ListenError, startServer, type EmbeddedServer } from '../../src/index.js';
+import { ConfigError, ListenError, ReplyError, startServer, type EmbeddedServer } from '../../src/index.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -110,6 +110,32 @@ describe('in-process access', () => {
     srv.flushAll();
     assert.equal(srv.dbSize(), 0);
     assert.equal(await redis.exists('user:1'), 0);
+  });
+
+  test('call - runs any command through the call path; errors throw ReplyError', async () => {
+    srv.flushAll();
+    assert.equal(srv.call(['SET', 'n', 41]), 'OK');
+    assert.equal(srv.call(['INCR', 'n']), 42);
+    assert.deepEqual(srv.call(['MGET', 'n', 'missing']), [Buffer.from('42'), null]);
+    assert.throws(() => srv.call(['LPUSH_NOPE']), (e: unknown) => e instanceof ReplyError && e.code === 'ERR' && /unknown command 'LPUSH_NOPE'/.test(e.message));
+    assert.throws(() => srv.call(['INCR']), (e: unknown) => e instanceof ReplyError && e.message === "ERR wrong number of arguments for 'incr' command");
+    assert.throws(() => srv.call(['PING'], 99), /no database 99/);
+    const stats = srv.call(['INFO', 'commandstats']) as Buffer;
+    assert.match(stats.toString(), /cmdstat_incr:calls=1,.*rejected_calls=1,/);
+  });
+
+  test('helpers take the call path: a helper write aborts a client transaction watching the key', async () => {
+    srv.flushAll();
+    await redis.set('w', '1');
+    await redis.watch('w');
+    srv.set('w', '2');
+    assert.equal(await redis.multi().get('w').exec(), null);
+    await redis.watch('w');
+    srv.expire('w', 60_000);
+    assert.equal(await redis.multi().get('w').exec(), null);
+    await redis.watch('w');
+    srv.del('w');
+    assert.equal(await redis.multi().get('w').exec(), null);
   });
 
   test('set with db - writes the selected database only', async () => {
