@@ -151,30 +151,32 @@ function parseScanCursorOrReply(ctx: CommandContext, arg: Arg): number {
 const SCAN_DEFAULT_COUNT = 10;
 
 /**
- * What one SCAN step collects. A module-level object and a function declared
- * once stand in for a closure per request; requests run one at a time.
+ * What one SCAN step collects: made per call (nothing on the request path
+ * is shared between servers or nested calls), its visit a method so the
+ * store's callback is no new closure.
  */
-const scanState = {
-  keys: [] as string[],
-  pattern: null as string | null,
-  /** Lower-cased TYPE filter, or null. */
-  type: null as string | null,
-  ctx: null as CommandContext | null,
-};
+class ScanStep {
+  readonly keys: string[] = [];
+  constructor(
+    private readonly ctx: CommandContext,
+    private readonly pattern: string | null,
+    /** Lower-cased TYPE filter, or null. */
+    private readonly type: string | null,
+  ) {}
 
-/**
- * Filters as Redis's scanGenericCommand does, in its order: MATCH, then
- * TYPE (whose lookup Redis counts as a keyspace hit), then expiry (already
- * done by the store).
- */
-function scanVisit(key: string, value: StoredValue): void {
-  const st = scanState;
-  if (st.pattern !== null && !globMatch(st.pattern, key)) return;
-  if (st.type !== null) {
-    st.ctx!.server.stats.keyspaceHits++;
-    if (typeName(value) !== st.type) return;
-  }
-  st.keys.push(key);
+  /**
+   * Filters as Redis's scanGenericCommand does, in its order: MATCH, then
+   * TYPE (whose lookup Redis counts as a keyspace hit), then expiry (already
+   * done by the store).
+   */
+  readonly visit = (key: string, value: StoredValue): void => {
+    if (this.pattern !== null && !globMatch(this.pattern, key)) return;
+    if (this.type !== null) {
+      this.ctx.server.stats.keyspaceHits++;
+      if (typeName(value) !== this.type) return;
+    }
+    this.keys.push(key);
+  };
 }
 
 // SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
@@ -219,15 +221,9 @@ function scanCommand(ctx: CommandContext, argv: Arg[]): void {
       return;
     }
   }
-  const st = scanState;
-  st.keys = [];
-  st.pattern = pattern;
-  st.type = type;
-  st.ctx = ctx;
-  const next = ctx.db.scan(cursor, count, ctx.now, scanVisit);
-  const keys = st.keys;
-  st.keys = [];
-  st.ctx = null;
+  const step = new ScanStep(ctx, pattern, type);
+  const next = ctx.db.scan(cursor, count, ctx.now, step.visit);
+  const keys = step.keys;
   ctx.reply.arrayHeader(2);
   ctx.reply.bulk(next <= 0 ? '0' : String(next));
   ctx.reply.arrayHeader(keys.length);
