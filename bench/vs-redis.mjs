@@ -28,7 +28,9 @@
 //
 // Options (environment variable in brackets):
 //   --repeats N      runs per test and server, median reported [REPEATS] (3)
-//   --tests LIST     redis-benchmark tests [TESTS] (set,get,incr,mset)
+//   --tests LIST     redis-benchmark tests, and `multi` (MULTI, 3 SETs, EXEC
+//                    from bench/tx-load.mjs: its rps is transactions/s)
+//                    [TESTS] (set,get,incr,mset,multi)
 //   --pipelines LIST pipeline depths [PIPELINES] (1,16)
 //   --clients N      connections [CLIENTS] (50)
 //   --keyspace N     -r, random keys [KEYSPACE] (100000)
@@ -50,7 +52,7 @@ function readOptions(argv) {
   const env = process.env;
   const v = parseOptions(argv, {
     repeats: { type: 'string', default: env.REPEATS ?? '3' },
-    tests: { type: 'string', default: env.TESTS ?? 'set,get,incr,mset' },
+    tests: { type: 'string', default: env.TESTS ?? 'set,get,incr,mset,multi' },
     pipelines: { type: 'string', default: env.PIPELINES ?? '1,16' },
     clients: { type: 'string', default: env.CLIENTS ?? '50' },
     keyspace: { type: 'string', default: env.KEYSPACE ?? '100000' },
@@ -89,6 +91,7 @@ function readOptions(argv) {
  * from its CSV, and the server's CPU time per request in µs (user, sys).
  */
 function runBenchmark(server, test, pipeline, o) {
+  if (test === 'multi') return runTransactions(server, pipeline, o);
   const requests = pipeline > 1 ? o.requests * 8 : o.requests;
   const args = ['-h', '127.0.0.1', '-p', String(server.port), '-t', test, '-n', String(requests), '-r', String(o.keyspace), '-c', String(o.clients), '-P', String(pipeline), '--csv'];
   const cpu0 = cpuTime(server.child.pid);
@@ -104,6 +107,26 @@ function runBenchmark(server, test, pipeline, o) {
   // MSET's request sets 10 keys but is one request, as redis-benchmark counts it.
   const perRequest = (a, b) => (cpu0 === null || cpu1 === null ? NaN : ((b - a) * 1e6) / requests);
   return { rps: Number(f[1]), p50: Number(f[4]), p99: Number(f[6]), userUs: perRequest(cpu0?.user, cpu1?.user), sysUs: perRequest(cpu0?.sys, cpu1?.sys) };
+}
+
+/**
+ * The MULTI/EXEC test (redis-benchmark has none): bench/tx-load.mjs sends
+ * transactions of three SETs; `rps` is transactions per second, each of
+ * five commands, and CPU time is per transaction.
+ */
+function runTransactions(server, pipeline, o) {
+  const transactions = pipeline > 1 ? o.requests * 4 : o.requests;
+  const args = [new URL('tx-load.mjs', import.meta.url).pathname, '--port', String(server.port), '--clients', String(o.clients), '--pipeline', String(pipeline), '--transactions', String(transactions), '--keyspace', String(o.keyspace)];
+  const cpu0 = cpuTime(server.child.pid);
+  const r = o.benchCpus === null
+    ? spawnSync(process.execPath, args, { encoding: 'utf8', timeout: RUN_TIMEOUT_MS })
+    : spawnSync('taskset', ['-c', o.benchCpus, process.execPath, ...args], { encoding: 'utf8', timeout: RUN_TIMEOUT_MS });
+  const cpu1 = cpuTime(server.child.pid);
+  if (r.status !== 0) throw new Error(`tx-load failed: ${r.stderr || r.error}`);
+  const m = JSON.parse(r.stdout.trim().split('\n').pop());
+  if (m.errors > 0) throw new Error(`tx-load: ${m.errors} error replies, first: ${m.firstError}`);
+  const perTx = (a, b) => (cpu0 === null || cpu1 === null ? NaN : ((b - a) * 1e6) / transactions);
+  return { rps: m.tps, p50: m.p50, p99: m.p99, userUs: perTx(cpu0?.user, cpu1?.user), sysUs: perTx(cpu0?.sys, cpu1?.sys) };
 }
 
 async function main() {

@@ -70,6 +70,7 @@ for (let i = 0; i < SMALL_INT_MAX; i++) {
   SHARED_BULK_HDRS.push(Buffer.from(`$${i}\r\n`, 'latin1'));
 }
 const OK = Buffer.from('+OK\r\n');
+const QUEUED = Buffer.from('+QUEUED\r\n');
 const NULL_BULK2 = Buffer.from('$-1\r\n');
 const NULL_ARRAY2 = Buffer.from('*-1\r\n');
 const NULL3 = Buffer.from('_\r\n');
@@ -246,6 +247,12 @@ export class ReplyWriter {
   ok(): void {
     if (this.mode === MODE_TEXT) this.textLine('OK');
     else this.raw(OK);
+  }
+
+  /** `+QUEUED`: a command queued by MULTI. */
+  queued(): void {
+    if (this.mode === MODE_TEXT) this.textLine('QUEUED');
+    else this.raw(QUEUED);
   }
 
   /**

@@ -53,6 +53,26 @@ const SUBSCRIBED_ALLOWED = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscr
 /** Commands that run at once inside MULTI rather than being queued. */
 const MULTI_RUNS = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 
+// What the state gates need to know of a command, as bits by LoadedCommand.index.
+const GATE_NO_MULTI = 1;
+const GATE_SUBSCRIBED_OK = 2;
+const GATE_RUNS_IN_MULTI = 4;
+
+/** The gate bits of every command and subcommand, by index. */
+function gateBits(table: CommandTable): Uint8Array {
+  const bits: number[] = [];
+  const visit = (cmd: LoadedCommand): void => {
+    let b = 0;
+    if (cmd.spec.flags.includes('no_multi')) b |= GATE_NO_MULTI;
+    if (SUBSCRIBED_ALLOWED.has(cmd.spec.name) && cmd.parent === null) b |= GATE_SUBSCRIBED_OK;
+    if (MULTI_RUNS.has(cmd.fullName)) b |= GATE_RUNS_IN_MULTI;
+    bits[cmd.index] = b;
+    if (cmd.subcommands !== null) for (const sub of cmd.subcommands.values()) visit(sub);
+  };
+  for (const cmd of table.commands) visit(cmd);
+  return Uint8Array.from(bits, (b) => b ?? 0);
+}
+
 /** One server's dispatcher; `server.dispatcher`. */
 export class Dispatcher implements CommandCaller {
   private sharedNow = 0;
@@ -76,9 +96,13 @@ export class Dispatcher implements CommandCaller {
   private errorMark = 0;
   /** Calls running inside the current one (EXEC's commands run at depth 1). */
   private depth = 0;
+  /** performance.now() when the last nested call ended (or its parent started): each nested call reads the clock once. */
+  private nestedMark = 0;
+  private readonly gates: Uint8Array;
 
   constructor(private readonly server: ServerState) {
     this.table = server.table;
+    this.gates = gateBits(server.table);
   }
 
   /** A new read batch starts: its first command reads the clock. */
@@ -136,15 +160,16 @@ export class Dispatcher implements CommandCaller {
     if (!client.authenticated && !this.authenticate(ctx, cmd)) return;
     const flags = client.flags;
     if (flags !== 0) {
-      if (flags & CLIENT_MULTI && cmd.spec.flags.includes('no_multi')) {
+      const gate = this.gates[cmd.index]!;
+      if (flags & CLIENT_MULTI && gate & GATE_NO_MULTI) {
         this.reject(ctx, cmd, NOT_IN_MULTI);
         return;
       }
-      if (flags & CLIENT_PUBSUB && client.resp === 2 && !SUBSCRIBED_ALLOWED.has(cmd.spec.name)) {
+      if (flags & CLIENT_PUBSUB && client.resp === 2 && !(gate & GATE_SUBSCRIBED_OK)) {
         this.reject(ctx, cmd, pubsubContextError(cmd.fullName));
         return;
       }
-      if (flags & CLIENT_MULTI && !MULTI_RUNS.has(cmd.fullName)) {
+      if (flags & CLIENT_MULTI && !(gate & GATE_RUNS_IN_MULTI)) {
         this.queue(ctx, cmd, argv);
         return;
       }
@@ -158,16 +183,20 @@ export class Dispatcher implements CommandCaller {
    * runs its queued commands through here.
    */
   call(ctx: CommandContext, cmd: LoadedCommand, argv: Arg[]): void {
-    const nested = this.depth > 0;
-    const quick = cmd.isFast && !nested;
-    const stat = nested ? this.prepareNested(ctx, cmd) : this.prepare(ctx, cmd, quick);
+    if (this.depth > 0) {
+      this.callNested(ctx, cmd, argv);
+      return;
+    }
+    const quick = cmd.isFast;
+    const stat = this.prepare(ctx, cmd, quick);
     const stats = this.server.stats;
     this.errorMark = stats.totalErrorReplies;
     if (quick) {
       cmd.handler!(ctx, argv);
     } else {
       const start = performance.now();
-      if (this.runStart >= 0 && !nested) this.closeRun(start);
+      if (this.runStart >= 0) this.closeRun(start);
+      this.nestedMark = start;
       this.depth++;
       try {
         cmd.handler!(ctx, argv);
@@ -181,16 +210,31 @@ export class Dispatcher implements CommandCaller {
   }
 
   /**
-   * prepare() for a call inside another (EXEC's queued commands): it keeps
-   * the outer command's time snapshot (Redis fixes the time for a whole
-   * transaction) and is timed on its own.
+   * A call inside another (EXEC's queued commands): it keeps the outer
+   * command's time snapshot (Redis fixes the time for a whole transaction)
+   * and is timed from the end of the previous nested call (or its parent's
+   * start) to its own end: one clock read per call.
    */
-  private prepareNested(ctx: CommandContext, cmd: LoadedCommand): CommandStat {
-    ctx.db = this.server.dbs[ctx.client.dbIndex]!;
-    this.server.stats.totalCommandsProcessed++;
+  private callNested(ctx: CommandContext, cmd: LoadedCommand, argv: Arg[]): void {
+    const server = this.server;
+    ctx.db = server.dbs[ctx.client.dbIndex]!;
+    server.stats.totalCommandsProcessed++;
     const stat = this.statOf(cmd);
     stat.calls++;
-    return stat;
+    const stats = server.stats;
+    this.errorMark = stats.totalErrorReplies;
+    const outerMark = this.nestedMark;
+    this.depth++;
+    try {
+      cmd.handler!(ctx, argv);
+    } finally {
+      this.depth--;
+    }
+    const end = performance.now();
+    stat.usec += (end - outerMark) * 1000;
+    this.nestedMark = end;
+    if (stats.totalErrorReplies > this.errorMark) stat.failedCalls++;
+    this.errorMark = stats.totalErrorReplies;
   }
 
   /** Queues a command inside MULTI (Redis's queueMultiCommand): +QUEUED, nothing kept once the transaction is doomed. */
@@ -203,7 +247,7 @@ export class Dispatcher implements CommandCaller {
       tx.queue.push({ cmd, argv });
       if (cmd.isWrite) tx.queuedWrite = true;
     }
-    ctx.reply.simple('QUEUED');
+    ctx.reply.queued();
   }
 
   /** Finds the command (or subcommand) to run, or replies with the error and returns null. */
