@@ -77,6 +77,21 @@ export const INVALID_FIRST_DB_INDEX = 'invalid first DB index';
 export const INVALID_SECOND_DB_INDEX = 'invalid second DB index';
 export const NO_KEY_ARGUMENTS = 'The command has no key arguments';
 
+// ---- SLOWLOG, LATENCY, DEBUG (slowlog.c, latency.c, debug.c, server.c) ----
+export const SLOWLOG_COUNT_RANGE = 'count should be greater than or equal to -1';
+/** LATENCY GRAPH for an event with no samples. */
+export function latencyNoSamples(event: string): string {
+  return sanitize(`No samples available for event '${event}'`);
+}
+/** processCommand's refusal of DEBUG under enable-debug-command no/local (Redis 7.0 wording). */
+export const DEBUG_NOT_ALLOWED = 'DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.';
+export const DEBUG_PROTOCOL_TYPE = 'Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false';
+export const DEBUG_PUSH_RESP2 = 'RESP2 is not supported by this command';
+/** addReplySubcommandSyntaxError: an unknown subcommand or a wrong argument count for it. */
+export function subcommandSyntaxError(sub: string, container: string): string {
+  return sanitize(`unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try ${container.toUpperCase()} HELP.`);
+}
+
 /** getRangeLongFromObjectOrReply's message when no specific one is given. */
 export function valueOutOfRange(min: number, max: number): string {
   return `value is out of range, value must between ${min} and ${max}`;

@@ -14,7 +14,7 @@
 import type { CommandContext, CommandTable, LoadedCommand } from '../commands/table.js';
 import { argString } from '../commands/args.js';
 import { NOAUTH, unknownCommand, unknownSubcommand, wrongArity } from '../errors.js';
-import { REQUEST_RAW, type Arg, type RequestParser } from '../protocol/resp-parser.js';
+import { REQUEST_RAW, type Arg, type RawRequest, type RequestParser } from '../protocol/resp-parser.js';
 import type { CommandStat, ServerState } from '../commands/state.js';
 
 /** Redis's arity convention: N is exactly N arguments including the name, -N at least N. */
@@ -57,8 +57,9 @@ export class Dispatcher {
   private lastCommand: LoadedCommand | undefined = undefined;
   /** performance.now() at the start of the open run of quick commands; -1: none open. */
   private runStart = -1;
-  /** The stats of the commands in the open run, one entry per call. */
+  /** The stats of the commands in the open run, one entry per call, and the commands (for the observer). */
   private readonly runStats: CommandStat[] = [];
+  private readonly runCommands: LoadedCommand[] = [];
   private runLength = 0;
   /** Each command's stats by LoadedCommand.index. */
   private readonly statByIndex: (CommandStat | undefined)[] = [];
@@ -98,10 +99,14 @@ export class Dispatcher {
           this.reject(ctx, cmd, wrongArity(cmd.fullName));
           return;
         }
-        const stat = this.prepare(ctx, cmd, true);
+        // Timed alone when the slow log or latency monitor could catch a quick command (observer.ts).
+        const alone = this.server.observer.timeEach;
+        const stat = this.prepare(ctx, cmd, !alone);
         if (stat === null) return;
         const errors = ctx.reply.errorReplies;
+        const start = alone ? this.startAlone() : 0;
         if (!cmd.fast(ctx, raw)) cmd.handler!(ctx, parser.args());
+        if (alone) this.endAlone(ctx, cmd, stat, start, null, raw);
         if (ctx.reply.errorReplies !== errors) stat.failedCalls++;
         return;
       }
@@ -113,17 +118,16 @@ export class Dispatcher {
   dispatch(ctx: CommandContext, argv: Arg[]): void {
     const cmd = this.resolveCommandOrReply(ctx, argv);
     if (cmd === null) return;
-    const quick = cmd.isFast;
+    const quick = cmd.isFast && !this.server.observer.timeEach;
     const stat = this.prepare(ctx, cmd, quick);
     if (stat === null) return;
     const errors = ctx.reply.errorReplies;
     if (quick) {
       cmd.handler!(ctx, argv);
     } else {
-      const start = performance.now();
-      if (this.runStart >= 0) this.closeRun(start);
+      const start = this.startAlone();
       cmd.handler!(ctx, argv);
-      stat.usec += (performance.now() - start) * 1000;
+      this.endAlone(ctx, cmd, stat, start, argv, null);
     }
     if (ctx.reply.errorReplies !== errors) stat.failedCalls++;
   }
@@ -154,6 +158,20 @@ export class Dispatcher {
       return null;
     }
     return cmd;
+  }
+
+  /** A command timed on its own starts: the open run of quick commands closes there. */
+  private startAlone(): number {
+    const start = performance.now();
+    if (this.runStart >= 0) this.closeRun(start);
+    return start;
+  }
+
+  /** A command timed on its own is done: its microseconds, and the observer (slow log, latency). */
+  private endAlone(ctx: CommandContext, cmd: LoadedCommand, stat: CommandStat, start: number, argv: Arg[] | null, raw: RawRequest | null): void {
+    const usec = (performance.now() - start) * 1000;
+    stat.usec += usec;
+    this.server.observer.observe(cmd, usec, ctx, argv, raw);
   }
 
   /** Refuses a known command before it runs: the error, and its rejected_calls. */
@@ -212,6 +230,7 @@ export class Dispatcher {
     if (quick) {
       if (this.runStart < 0) this.runStart = performance.now();
       else if (this.runLength === RUN_MAX) this.closeRun(performance.now(), true);
+      this.runCommands[this.runLength] = cmd;
       this.runStats[this.runLength++] = stat;
     }
     return stat;
@@ -226,7 +245,12 @@ export class Dispatcher {
     if (n > 0) {
       const each = ((now - this.runStart) * 1000) / n;
       const stats = this.runStats;
-      for (let i = 0; i < n; i++) stats[i]!.usec += each;
+      const cmds = this.runCommands;
+      const observer = this.server.observer;
+      for (let i = 0; i < n; i++) {
+        stats[i]!.usec += each;
+        observer.observeShare(cmds[i]!, each);
+      }
     }
     this.runLength = 0;
     this.runStart = reopen ? now : -1;

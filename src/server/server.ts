@@ -29,6 +29,7 @@ import { countErrorReply, newStats, type ClientState, type EventLoopStats, type 
 import { eventLoopStats, resetEventLoopStats } from './event-loop-monitor.js';
 import type { ServerContext } from './state.js';
 import { Dispatcher } from './dispatch.js';
+import { CommandObserver } from '../commands/observer.js';
 import { MINIKV_VERSION, VERSION } from '../version.js';
 
 export { MINIKV_VERSION, VERSION };
@@ -76,6 +77,11 @@ export class MiniKvServer implements ServerContext {
   readonly activeExpire: ActiveExpire;
   readonly startTime = Date.now();
   readonly runId = randomBytes(20).toString('hex');
+  /** INFO master_replid: the run ID until DEBUG CHANGE-REPL-ID draws a new one. */
+  replicationId = this.runId;
+  readonly observer: CommandObserver;
+  /** DEBUG SET-ACTIVE-EXPIRE 0 stops the active expiry cycle (Redis's server.active_expire_enabled). */
+  activeExpireEnabled = true;
   readonly version = VERSION;
   port = 0;
   /** The TLS port actually listened on; 0 without TLS. */
@@ -109,6 +115,8 @@ export class MiniKvServer implements ServerContext {
     if (loaded !== null) throw new ConfigError(loaded);
     this.clock = options.clock ?? new Clock();
     this.table = commandTable();
+    this.observer = new CommandObserver(this.clock);
+    this.observer.configure(this.config);
     this.dispatcher = new Dispatcher(this);
     this.writer.onErrorReply = (name) => countErrorReply(this.stats, name);
     const logfile = this.config.get('logfile');
@@ -123,7 +131,8 @@ export class MiniKvServer implements ServerContext {
     for (let i = 0; i < n; i++) this.dbs.push(new ArenaDatabase(i, { onLazyExpire: () => this.noteExpired(1) }));
     this.activeExpire = new ActiveExpire(() => this.dbs, this.clock, (count) => this.noteExpired(count));
     this.config.onChange = (name) => {
-      if (name === 'hz' && this.servers.length > 0) this.activeExpire.start(this.config.getInt('hz'));
+      if (name === 'hz' && this.servers.length > 0 && this.activeExpireEnabled) this.activeExpire.start(this.config.getInt('hz'));
+      if (name.startsWith('slowlog-') || name.startsWith('latency-')) this.observer.configure(this.config);
       this.limits.refresh();
     };
   }
@@ -134,6 +143,12 @@ export class MiniKvServer implements ServerContext {
 
   resetEventLoopStats(): void {
     resetEventLoopStats();
+  }
+
+  setActiveExpire(enabled: boolean): void {
+    this.activeExpireEnabled = enabled;
+    if (!enabled) this.activeExpire.stop();
+    else if (this.servers.length > 0 && this.closing === null) this.activeExpire.start(this.config.getInt('hz'));
   }
 
   noteExpired(count: number): void {
@@ -162,7 +177,7 @@ export class MiniKvServer implements ServerContext {
     // A TLS client becomes an ordinary Connection once its handshake is done.
     const tlsPort = this.config.getInt('tls-port');
     if (tlsPort !== 0) this.tlsPort = await this.listenAll(words, tlsPort, tlsServerOptions(this.config));
-    this.activeExpire.start(this.config.getInt('hz'));
+    if (this.activeExpireEnabled) this.activeExpire.start(this.config.getInt('hz'));
     this.limits.start();
     this.writePidfile();
     // Scripts and tests find the port in this line: its tail stays `:PORT (pid N)`.

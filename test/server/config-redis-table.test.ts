@@ -30,7 +30,7 @@ const STARTED_WITH = new Set(['port', 'bind', 'dir', 'save', 'appendonly', 'logf
 describe('Redis option table', () => {
   test('The table is consistent: no option in both tables, each default accepted as the default, a changed value not', () => {
     const ours = new Set(OPTIONS.map((o) => o.name));
-    assert.equal(REDIS_ONLY_OPTIONS.length, 164);
+    assert.equal(REDIS_ONLY_OPTIONS.length, 158);
     for (const [name, kind, def] of REDIS_ONLY_OPTIONS) {
       assert.equal(ours.has(name), false, name);
       assert.equal(isRedisDefault(kind, def, def), true, name);
