@@ -33,13 +33,14 @@ const OBJ_SHARED_REFCOUNT = 2147483647;
 /** Patterns STRINGMATCH-TEST tries (Redis's stringmatchlen_fuzz_test tries 100000; this bounds the stall). */
 const STRINGMATCH_FUZZ_ROUNDS = 10000;
 
-/** server.c allowProtectedAction: `yes`, or `local` and a loopback client. */
+/** config.c allowProtectedAction: `yes`, or `local` and a local client. */
 function debugAllowed(ctx: CommandContext): boolean {
   const mode = ctx.server.config.get('enable-debug-command');
   if (mode === 'yes') return true;
   if (mode !== 'local') return false;
-  const ip = ctx.client.addr.slice(0, ctx.client.addr.lastIndexOf(':')).replace(/^\[|\]$/g, '');
-  return ip.startsWith('127.') || ip === '::1' || ip.startsWith('::ffff:127.');
+  // networking.c islocalClient: the peer's text is exactly 127.0.0.1 or ::1.
+  const ip = ctx.client.addr.slice(0, ctx.client.addr.lastIndexOf(':'));
+  return ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';
 }
 
 // ---- digests (debug.c) -----------------------------------------------------
