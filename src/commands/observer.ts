@@ -68,14 +68,15 @@ export class CommandObserver {
   /**
    * A command timed alone ran for `usec`: its arguments are `argv` (the
    * handler's) or, for a fast path, `raw` (bytes, read only if an entry is
-   * made). Mirrors the tail of Redis's call().
+   * made; its name, argument 0, is `rawName`). Mirrors the tail of Redis's
+   * call().
    */
-  observe(cmd: LoadedCommand, usec: number, ctx: CommandContext, argv: Arg[] | null, raw: RawRequest | null): void {
+  observe(cmd: LoadedCommand, usec: number, ctx: CommandContext, argv: Arg[] | null, raw: RawRequest | null, rawName: string): void {
     const duration = Math.round(usec);
     if (this.tracking) this.histograms.record(cmd, usec * 1000);
     if (this.latencyThresholdMs > 0) this.latencySample(cmd, duration);
     if (this.slowlogSlowerThan >= 0 && duration >= this.slowlogSlowerThan && !cmd.spec.flags.includes('skip_slowlog')) {
-      this.slowlog.push(cmd, argv, raw, duration, ctx, this.slowlogMaxLen);
+      this.slowlog.push(cmd, argv, raw, rawName, duration, ctx, this.slowlogMaxLen);
     }
   }
 

@@ -48,10 +48,11 @@ export class SlowLog {
 
   /**
    * Adds an entry (slowlogPushEntryIfNeeded once the threshold is passed)
-   * and trims the log to `maxLen`. `argv` or `raw` holds the arguments.
+   * and trims the log to `maxLen`. `argv` or `raw` holds the arguments
+   * (a raw request's name, argument 0, is `rawName`: the parser keeps it apart).
    */
-  push(cmd: LoadedCommand, argv: Arg[] | null, raw: RawRequest | null, duration: number, ctx: CommandContext, maxLen: number): void {
-    const args = raw !== null ? rawArgs(raw) : argv!.map(argString);
+  push(cmd: LoadedCommand, argv: Arg[] | null, raw: RawRequest | null, rawName: string, duration: number, ctx: CommandContext, maxLen: number): void {
+    const args = raw !== null ? rawArgs(raw, rawName) : argv!.map(argString);
     redact(cmd, args);
     this.entries.unshift({
       id: this.nextId++,
@@ -75,9 +76,9 @@ export class SlowLog {
 }
 
 /** A raw request's arguments as latin1 strings (only when an entry is made). */
-function rawArgs(raw: RawRequest): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < raw.argc; i++) out.push(raw.buf.latin1Slice(raw.start[i]!, raw.start[i]! + raw.len[i]!));
+function rawArgs(raw: RawRequest, name: string): string[] {
+  const out: string[] = [name];
+  for (let i = 1; i < raw.argc; i++) out.push(raw.buf.latin1Slice(raw.start[i]!, raw.start[i]! + raw.len[i]!));
   return out;
 }
 

@@ -106,7 +106,7 @@ export class Dispatcher {
         const errors = ctx.reply.errorReplies;
         const start = alone ? this.startAlone() : 0;
         if (!cmd.fast(ctx, raw)) cmd.handler!(ctx, parser.args());
-        if (alone) this.endAlone(ctx, cmd, stat, start, null, raw);
+        if (alone) this.endAlone(ctx, cmd, stat, start, null, raw, name);
         if (ctx.reply.errorReplies !== errors) stat.failedCalls++;
         return;
       }
@@ -127,7 +127,7 @@ export class Dispatcher {
     } else {
       const start = this.startAlone();
       cmd.handler!(ctx, argv);
-      this.endAlone(ctx, cmd, stat, start, argv, null);
+      this.endAlone(ctx, cmd, stat, start, argv, null, '');
     }
     if (ctx.reply.errorReplies !== errors) stat.failedCalls++;
   }
@@ -168,10 +168,10 @@ export class Dispatcher {
   }
 
   /** A command timed on its own is done: its microseconds, and the observer (slow log, latency). */
-  private endAlone(ctx: CommandContext, cmd: LoadedCommand, stat: CommandStat, start: number, argv: Arg[] | null, raw: RawRequest | null): void {
+  private endAlone(ctx: CommandContext, cmd: LoadedCommand, stat: CommandStat, start: number, argv: Arg[] | null, raw: RawRequest | null, rawName: string): void {
     const usec = (performance.now() - start) * 1000;
     stat.usec += usec;
-    this.server.observer.observe(cmd, usec, ctx, argv, raw);
+    this.server.observer.observe(cmd, usec, ctx, argv, raw, rawName);
   }
 
   /** Refuses a known command before it runs: the error, and its rejected_calls. */
