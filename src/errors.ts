@@ -91,6 +91,23 @@ export function pubsubContextError(fullName: string): string {
   return sanitize(`Can't execute '${fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
 }
 
+// ---- SLOWLOG, LATENCY, DEBUG (slowlog.c, latency.c, debug.c, server.c) ----
+export const SLOWLOG_COUNT_RANGE = 'count should be greater than or equal to -1';
+/** LATENCY GRAPH for an event with no samples. */
+export function latencyNoSamples(event: string): string {
+  return sanitize(`No samples available for event '${event}'`);
+}
+/** processCommand's refusal of DEBUG under enable-debug-command no/local (Redis 7.0 wording). */
+export function protectedCommandError(command: string, option: string): string {
+  return sanitize(`${command} command not allowed. If the ${option} option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`);
+}
+export const DEBUG_PROTOCOL_TYPE = 'Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false';
+export const DEBUG_PUSH_RESP2 = 'RESP2 is not supported by this command';
+/** addReplySubcommandSyntaxError: an unknown subcommand or a wrong argument count for it. */
+export function subcommandSyntaxError(sub: string, container: string): string {
+  return sanitize(`unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try ${container.toUpperCase()} HELP.`);
+}
+
 /** getRangeLongFromObjectOrReply's message when no specific one is given. */
 export function valueOutOfRange(min: number, max: number): string {
   return `value is out of range, value must between ${min} and ${max}`;

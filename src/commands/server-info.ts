@@ -6,16 +6,17 @@
  * than invented; fields every client or tool looks for (loading, role,
  * redis_version, db0) are present with their true values.
  *
- * latencystats, which mini-kv has no data for yet, is not printed, even
- * under `all`.
+ * latencystats (under `all` or by name) shows the per-command latency
+ * percentiles of `latency-tracking` (latency.ts).
  */
 import os from 'node:os';
 import path from 'node:path';
 import { MINIKV_VERSION } from '../version.js';
+import { latencystatsLines } from './latency.js';
 import type { ServerState } from './state.js';
 
 /** Section names in the order Redis prints them. */
-const SECTION_ORDER = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'commandstats', 'errorstats', 'cluster', 'keyspace'] as const;
+const SECTION_ORDER = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'commandstats', 'errorstats', 'latencystats', 'cluster', 'keyspace'] as const;
 type Section = (typeof SECTION_ORDER)[number];
 
 /** What INFO with no argument, or `default`, prints (Redis's default sections). */
@@ -208,7 +209,7 @@ function replicationSection(server: ServerState): string[] {
     'role:master',
     'connected_slaves:0',
     'master_failover_state:no-failover',
-    `master_replid:${server.runId}`,
+    `master_replid:${server.replicationId}`,
     'master_replid2:0000000000000000000000000000000000000000',
     'master_repl_offset:0',
     'second_repl_offset:-1',
@@ -262,7 +263,7 @@ function keyspaceSection(server: ServerState): string[] {
 
 const TITLES: Record<Section, string> = {
   server: 'Server', clients: 'Clients', memory: 'Memory', persistence: 'Persistence', stats: 'Stats',
-  replication: 'Replication', cpu: 'CPU', modules: 'Modules', commandstats: 'Commandstats', errorstats: 'Errorstats', cluster: 'Cluster',
+  replication: 'Replication', cpu: 'CPU', modules: 'Modules', commandstats: 'Commandstats', errorstats: 'Errorstats', latencystats: 'Latencystats', cluster: 'Cluster',
   keyspace: 'Keyspace',
 };
 
@@ -286,6 +287,7 @@ export function infoText(server: ServerState, now: number, sections: Set<Section
       case 'modules': lines = []; break;
       case 'commandstats': lines = commandstatsSection(server); break;
       case 'errorstats': lines = errorstatsSection(server); break;
+      case 'latencystats': lines = server.observer.tracking ? latencystatsLines(server) : []; break;
       case 'cluster': lines = ['cluster_enabled:0']; break;
       case 'keyspace': lines = keyspaceSection(server); break;
     }

@@ -234,6 +234,8 @@ function configResetstatCommand(ctx: CommandContext): void {
     st.failedCalls = 0;
   }
   ctx.server.resetEventLoopStats();
+  // Redis's resetCommandTableStats also frees the latency histograms.
+  ctx.server.observer.resetStats();
   ctx.reply.ok();
 }
 

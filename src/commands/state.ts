@@ -12,6 +12,7 @@ import type { Clock } from '../keyspace/clock.js';
 import type { Database } from '../keyspace/keyspace.js';
 import type { Arg } from '../protocol/resp-parser.js';
 import type { ReplyWriter } from '../protocol/reply-writer.js';
+import type { CommandObserver } from './observer.js';
 import type { KeyspaceSignals, Watcher, WatchedKey } from './signals.js';
 import type { CommandContext, CommandTable, LoadedCommand } from './table.js';
 
@@ -216,4 +217,11 @@ export interface ServerState {
   resetEventLoopStats(): void;
   /** Starts a clean shutdown (SHUTDOWN). */
   shutdown(): void;
+  /** The slow log, latency monitor and latency histograms, fed by the dispatcher (observer.ts). */
+  readonly observer: CommandObserver;
+  /** The replication ID INFO shows as master_replid (DEBUG CHANGE-REPL-ID makes a new one). */
+  replicationId: string;
+  /** Whether the active expiry cycle runs (DEBUG SET-ACTIVE-EXPIRE); keys still expire lazily. */
+  readonly activeExpireEnabled: boolean;
+  setActiveExpire(enabled: boolean): void;
 }

@@ -120,6 +120,12 @@ export interface CommandSpec {
   handler?: Handler;
   /** A fast path for requests that arrive as bytes (GET, SET, INCR, MSET …). */
   fast?: FastHandler;
+  /**
+   * Redis's CMD_PROTECTED: the option (`enable-debug-command`) that must be
+   * `yes`, or `local` for a local client, for the command to run; the
+   * dispatcher refuses it otherwise, before authentication, as Redis does.
+   */
+  protectedBy?: string;
 }
 
 /** A spec after loading: its derived fields filled in, shape fixed. */

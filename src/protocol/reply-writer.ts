@@ -467,6 +467,29 @@ export class ReplyWriter {
     this.len += this.buf.latin1Write(s, this.len);
     this.crlf();
   }
+
+  // ---- RESP3-only types (DEBUG PROTOCOL) ---------------------------------
+
+  /** A big number given as decimal text: RESP3 `(`; a bulk string otherwise, as Redis's addReplyBigNum. */
+  bigNumber(text: string): void {
+    if (this.mode === MODE_RESP3) this.ascii('(' + text + '\r\n');
+    else this.bulk(text);
+  }
+
+  /**
+   * Starts an attribute map of `n` pairs (RESP3 `|`), which precedes a real
+   * reply. Only for RESP3: in RESP2 and text there is no such type, and the
+   * caller writes no attribute at all (as Redis's callers check c->resp).
+   */
+  attributeHeader(n: number): void {
+    if (this.mode === MODE_RESP3) this.ascii('|' + n + '\r\n');
+  }
+
+  /** Starts a push message of `n` elements (RESP3 `>`; an array otherwise). */
+  pushHeader(n: number): void {
+    if (this.mode === MODE_RESP3) this.ascii('>' + n + '\r\n');
+    else this.arrayHeader(n);
+  }
 }
 
 /** Formats a double as Redis 7 does for replies: `inf`, `-inf`, shortest round-trip digits otherwise. */

@@ -66,6 +66,9 @@ export const DEFAULT_DAEMON_PIDFILE = '/var/run/mini-kv.pid';
 
 const NO_DISK = 'mini-kv keeps no data on disk';
 
+/** Redis's LLONG_MAX, the upper bound of its long long options. */
+const LLONG_MAX = 9223372036854775807n;
+
 /** Every option the server has; CONFIG GET lists exactly these. */
 export const OPTIONS: readonly OptionSpec[] = [
   { name: 'port', kind: 'int', default: '8080', min: 0, max: 65535, mutable: false },
@@ -100,6 +103,14 @@ export const OPTIONS: readonly OptionSpec[] = [
   // With maxmemory 0 the policy never evicts, in Redis as here; OBJECT FREQ and IDLETIME read it.
   { name: 'notify-keyspace-events', kind: 'string', default: '', mutable: true, check: checkNotifyKeyspaceEvents },
   { name: 'maxmemory-policy', kind: 'enum', default: 'noeviction', values: ['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction'], mutable: true },
+  // The slow log and latency monitor (observer.ts), ranges as Redis's createLongLongConfig / createULongConfig.
+  { name: 'slowlog-log-slower-than', kind: 'int', default: '10000', mutable: true, check: longLongIn(-1n, LLONG_MAX) },
+  { name: 'slowlog-max-len', kind: 'int', default: '128', mutable: true, check: longLongIn(0n, LLONG_MAX) },
+  { name: 'latency-monitor-threshold', kind: 'int', default: '0', mutable: true, check: longLongIn(0n, LLONG_MAX) },
+  { name: 'latency-tracking', kind: 'bool', default: 'yes', mutable: true },
+  { name: 'latency-tracking-info-percentiles', kind: 'string', default: '50 99 99.9', mutable: true, multi: true, check: checkPercentiles },
+  // DEBUG (commands/debug.ts): `local` admits loopback clients only; immutable, as in Redis 7.0.
+  { name: 'enable-debug-command', kind: 'enum', default: 'no', values: ['no', 'yes', 'local'], mutable: false },
 ];
 
 const BY_NAME = new Map(OPTIONS.map((o) => [o.name, o]));
@@ -217,6 +228,37 @@ function checkSave(value: string): { value: string } | { error: string } {
   const words = value.split(' ').filter((w) => w !== '');
   if (words.length % 2 !== 0 || words.some((w) => !/^\d+$/.test(w))) return { error: 'Invalid save parameters' };
   return { value: words.map(Number).join(' ') };
+}
+
+/**
+ * An integer option checked as Redis's numeric configs are: string2ll, then
+ * the range, with Redis's two messages (exact beyond 2^53, where a Number
+ * would round the bound in the message).
+ */
+function longLongIn(min: bigint, max: bigint): (value: string) => { value: string } | { error: string } {
+  return (value) => {
+    if (!/^-?(0|[1-9]\d*)$/.test(value) || value === '-0') return { error: 'argument couldn\'t be parsed into an integer' };
+    const n = BigInt(value);
+    if (n < min || n > max) return { error: `argument must be between ${min} and ${max} inclusive` };
+    return { value: String(n) };
+  };
+}
+
+/**
+ * latency-tracking-info-percentiles as Redis's
+ * setConfigLatencyTrackingInfoPercentilesOutputOption: each word a double
+ * within [0, 100], "" for none; shown as "%f" trimmed (99.90 -> 99.9).
+ */
+function checkPercentiles(value: string): { value: string } | { error: string } {
+  const words = value.split(' ').filter((w) => w !== '');
+  const out: string[] = [];
+  for (const w of words) {
+    const n = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(w) ? Number(w) : NaN;
+    if (Number.isNaN(n)) return { error: 'Invalid latency-tracking-info-percentiles parameters' };
+    if (n > 100 || n < 0) return { error: 'latency-tracking-info-percentiles parameters should sit between [0.0,100.0]' };
+    out.push(n.toFixed(6).replace(/\.?0+$/, ''));
+  }
+  return { value: out.join(' ') };
 }
 
 /** Normalises `value` for `spec`, or returns an error text (Redis's wording after the ' - '). */

@@ -11,10 +11,11 @@
  * time snapshot, the last command resolved, the timing of a run of quick
  * commands), so several servers in one process never share request state.
  */
+import { protectedActionAllowed } from '../commands/debug.js';
 import type { CommandContext, CommandTable, LoadedCommand } from '../commands/table.js';
 import { argString } from '../commands/args.js';
-import { NOAUTH, NOT_IN_MULTI, pubsubContextError, unknownCommand, unknownSubcommand, wrongArity } from '../errors.js';
-import { REQUEST_RAW, type Arg, type RequestParser } from '../protocol/resp-parser.js';
+import { NOAUTH, NOT_IN_MULTI, protectedCommandError, pubsubContextError, unknownCommand, unknownSubcommand, wrongArity } from '../errors.js';
+import { REQUEST_RAW, type Arg, type RawRequest, type RequestParser } from '../protocol/resp-parser.js';
 import { CLIENT_MULTI, CLIENT_PUBSUB, type CommandCaller, type CommandStat, type ServerState } from '../commands/state.js';
 
 /** Redis's arity convention: N is exactly N arguments including the name, -N at least N. */
@@ -57,6 +58,7 @@ const MULTI_RUNS = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset'
 const GATE_NO_MULTI = 1;
 const GATE_SUBSCRIBED_OK = 2;
 const GATE_RUNS_IN_MULTI = 4;
+const GATE_PROTECTED = 8;
 
 /** The gate bits of every command and subcommand, by index. */
 function gateBits(table: CommandTable): Uint8Array {
@@ -66,6 +68,7 @@ function gateBits(table: CommandTable): Uint8Array {
     if (cmd.spec.flags.includes('no_multi')) b |= GATE_NO_MULTI;
     if (SUBSCRIBED_ALLOWED.has(cmd.spec.name) && cmd.parent === null) b |= GATE_SUBSCRIBED_OK;
     if (MULTI_RUNS.has(cmd.fullName)) b |= GATE_RUNS_IN_MULTI;
+    if ((cmd.parent ?? cmd).spec.protectedBy !== undefined) b |= GATE_PROTECTED;
     bits[cmd.index] = b;
     if (cmd.subcommands !== null) for (const sub of cmd.subcommands.values()) visit(sub);
   };
@@ -82,8 +85,9 @@ export class Dispatcher implements CommandCaller {
   private lastCommand: LoadedCommand | undefined = undefined;
   /** performance.now() at the start of the open run of quick commands; -1: none open. */
   private runStart = -1;
-  /** The stats of the commands in the open run, one entry per call. */
+  /** The stats of the commands in the open run, one entry per call, and the commands (for the observer). */
   private readonly runStats: CommandStat[] = [];
+  private readonly runCommands: LoadedCommand[] = [];
   private runLength = 0;
   /** Each command's stats by LoadedCommand.index. */
   private readonly statByIndex: (CommandStat | undefined)[] = [];
@@ -136,10 +140,14 @@ export class Dispatcher implements CommandCaller {
           return;
         }
         if (!ctx.client.authenticated && !this.authenticate(ctx, cmd)) return;
-        const stat = this.prepare(ctx, cmd, true);
+        // Timed alone when the slow log or latency monitor could catch a quick command (observer.ts).
+        const alone = this.server.observer.timeEach;
+        const stat = this.prepare(ctx, cmd, !alone);
         const stats = this.server.stats;
         this.errorMark = stats.totalErrorReplies;
+        const start = alone ? this.startAlone() : 0;
         if (!cmd.fast(ctx, raw)) cmd.handler!(ctx, parser.args());
+        if (alone) this.endAlone(ctx, cmd, stat, start, null, raw, name);
         if (stats.totalErrorReplies > this.errorMark) stat.failedCalls++;
         this.errorMark = stats.totalErrorReplies;
         return;
@@ -157,10 +165,17 @@ export class Dispatcher implements CommandCaller {
     const cmd = this.resolveCommandOrReply(ctx, argv);
     if (cmd === null) return;
     const client = ctx.client;
+    const gate = this.gates[cmd.index]!;
+    if (gate & GATE_PROTECTED) {
+      const option = (cmd.parent ?? cmd).spec.protectedBy!;
+      if (!protectedActionAllowed(ctx, option)) {
+        this.reject(ctx, cmd, protectedCommandError(cmd.fullName.split('|')[0]!.toUpperCase(), option));
+        return;
+      }
+    }
     if (!client.authenticated && !this.authenticate(ctx, cmd)) return;
     const flags = client.flags;
     if (flags !== 0) {
-      const gate = this.gates[cmd.index]!;
       if (flags & CLIENT_MULTI && gate & GATE_NO_MULTI) {
         this.reject(ctx, cmd, NOT_IN_MULTI);
         return;
@@ -187,15 +202,14 @@ export class Dispatcher implements CommandCaller {
       this.callNested(ctx, cmd, argv);
       return;
     }
-    const quick = cmd.isFast;
+    const quick = cmd.isFast && !this.server.observer.timeEach;
     const stat = this.prepare(ctx, cmd, quick);
     const stats = this.server.stats;
     this.errorMark = stats.totalErrorReplies;
     if (quick) {
       cmd.handler!(ctx, argv);
     } else {
-      const start = performance.now();
-      if (this.runStart >= 0) this.closeRun(start);
+      const start = this.startAlone();
       this.nestedMark = start;
       this.depth++;
       try {
@@ -203,7 +217,7 @@ export class Dispatcher implements CommandCaller {
       } finally {
         this.depth--;
       }
-      stat.usec += (performance.now() - start) * 1000;
+      this.endAlone(ctx, cmd, stat, start, argv, null, '');
     }
     if (stats.totalErrorReplies > this.errorMark) stat.failedCalls++;
     this.errorMark = stats.totalErrorReplies;
@@ -231,8 +245,10 @@ export class Dispatcher implements CommandCaller {
       this.depth--;
     }
     const end = performance.now();
-    stat.usec += (end - outerMark) * 1000;
+    const usec = (end - outerMark) * 1000;
+    stat.usec += usec;
     this.nestedMark = end;
+    this.server.observer.observe(cmd, usec, ctx, argv, null, '');
     if (stats.totalErrorReplies > this.errorMark) stat.failedCalls++;
     this.errorMark = stats.totalErrorReplies;
   }
@@ -278,6 +294,20 @@ export class Dispatcher implements CommandCaller {
       return null;
     }
     return cmd;
+  }
+
+  /** A command timed on its own starts: the open run of quick commands closes there. */
+  private startAlone(): number {
+    const start = performance.now();
+    if (this.runStart >= 0) this.closeRun(start);
+    return start;
+  }
+
+  /** A command timed on its own is done: its microseconds, and the observer (slow log, latency). */
+  private endAlone(ctx: CommandContext, cmd: LoadedCommand, stat: CommandStat, start: number, argv: Arg[] | null, raw: RawRequest | null, rawName: string): void {
+    const usec = (performance.now() - start) * 1000;
+    stat.usec += usec;
+    this.server.observer.observe(cmd, usec, ctx, argv, raw, rawName);
   }
 
   /**
@@ -346,6 +376,7 @@ export class Dispatcher implements CommandCaller {
     if (quick) {
       if (this.runStart < 0) this.runStart = performance.now();
       else if (this.runLength === RUN_MAX) this.closeRun(performance.now(), true);
+      this.runCommands[this.runLength] = cmd;
       this.runStats[this.runLength++] = stat;
     }
     return stat;
@@ -360,7 +391,12 @@ export class Dispatcher implements CommandCaller {
     if (n > 0) {
       const each = ((now - this.runStart) * 1000) / n;
       const stats = this.runStats;
-      for (let i = 0; i < n; i++) stats[i]!.usec += each;
+      const cmds = this.runCommands;
+      const observer = this.server.observer;
+      for (let i = 0; i < n; i++) {
+        stats[i]!.usec += each;
+        observer.observeShare(cmds[i]!, each);
+      }
     }
     this.runLength = 0;
     this.runStart = reopen ? now : -1;

@@ -32,6 +32,7 @@ import { Dispatcher } from './dispatch.js';
 import { InternalClient } from './internal-client.js';
 import type { Arg } from '../protocol/resp-parser.js';
 import type { ReplyValue } from '../protocol/reply-reader.js';
+import { CommandObserver } from '../commands/observer.js';
 import { MINIKV_VERSION, VERSION } from '../version.js';
 
 export { MINIKV_VERSION, VERSION };
@@ -80,6 +81,11 @@ export class MiniKvServer implements ServerContext {
   readonly activeExpire: ActiveExpire;
   readonly startTime = Date.now();
   readonly runId = randomBytes(20).toString('hex');
+  /** INFO master_replid: the run ID until DEBUG CHANGE-REPL-ID draws a new one. */
+  replicationId = this.runId;
+  readonly observer: CommandObserver;
+  /** DEBUG SET-ACTIVE-EXPIRE 0 stops the active expiry cycle (Redis's server.active_expire_enabled). */
+  activeExpireEnabled = true;
   readonly version = VERSION;
   port = 0;
   /** The TLS port actually listened on; 0 without TLS. */
@@ -112,6 +118,8 @@ export class MiniKvServer implements ServerContext {
     if (loaded !== null) throw new ConfigError(loaded);
     this.clock = options.clock ?? new Clock();
     this.table = commandTable();
+    this.observer = new CommandObserver(this.clock);
+    this.observer.configure(this.config);
     this.dispatcher = new Dispatcher(this);
     const logfile = this.config.get('logfile');
     const sink = logfile !== '' ? fileSink(this.config.resolvePath(logfile)) : options.log ?? (() => {});
@@ -126,8 +134,9 @@ export class MiniKvServer implements ServerContext {
     this.activeExpire = new ActiveExpire(() => this.dbs, this.clock, (count) => this.noteExpired(count));
     this.signals.setNotifyFlags(notifyFlagsFromString(this.config.get('notify-keyspace-events')));
     this.config.onChange = (name) => {
-      if (name === 'hz' && this.servers.length > 0) this.activeExpire.start(this.config.getInt('hz'));
+      if (name === 'hz' && this.servers.length > 0 && this.activeExpireEnabled) this.activeExpire.start(this.config.getInt('hz'));
       if (name === 'notify-keyspace-events') this.signals.setNotifyFlags(notifyFlagsFromString(this.config.get(name)));
+      if (name.startsWith('slowlog-') || name.startsWith('latency-')) this.observer.configure(this.config);
       this.limits.refresh();
     };
   }
@@ -143,6 +152,12 @@ export class MiniKvServer implements ServerContext {
 
   resetEventLoopStats(): void {
     resetEventLoopStats();
+  }
+
+  setActiveExpire(enabled: boolean): void {
+    this.activeExpireEnabled = enabled;
+    if (!enabled) this.activeExpire.stop();
+    else if (this.servers.length > 0 && this.closing === null) this.activeExpire.start(this.config.getInt('hz'));
   }
 
   noteExpired(count: number): void {
@@ -171,7 +186,7 @@ export class MiniKvServer implements ServerContext {
     // A TLS client becomes an ordinary Connection once its handshake is done.
     const tlsPort = this.config.getInt('tls-port');
     if (tlsPort !== 0) this.tlsPort = await this.listenAll(words, tlsPort, tlsServerOptions(this.config));
-    this.activeExpire.start(this.config.getInt('hz'));
+    if (this.activeExpireEnabled) this.activeExpire.start(this.config.getInt('hz'));
     this.limits.start();
     this.writePidfile();
     // Scripts and tests find the port in this line: its tail stays `:PORT (pid N)`.

@@ -126,7 +126,7 @@ describe('transactions: replies as Redis 7.0 gives them', () => {
   const oracle = new ScenarioOracle('transactions');
   let srv: TestServer;
   before(async () => {
-    srv = await startTestServer();
+    srv = await startTestServer({ config: { 'enable-debug-command': 'yes' } });
     await oracle.start();
   });
   after(async () => {
