@@ -163,6 +163,11 @@ export class Dispatcher implements CommandCaller {
     const stat = nested ? this.prepareNested(ctx, cmd) : this.prepare(ctx, cmd, quick);
     const stats = this.server.stats;
     this.errorMark = stats.totalErrorReplies;
+    // Client-side caching (tracking.ts): while some client tracks, it sees
+    // each command start and end (current client, keys read, own invalidations after the reply).
+    const tracking = this.server.tracking;
+    const tracked = tracking.active;
+    if (tracked) tracking.enter(ctx.client, nested);
     if (quick) {
       cmd.handler!(ctx, argv);
     } else {
@@ -176,6 +181,7 @@ export class Dispatcher implements CommandCaller {
       }
       stat.usec += (performance.now() - start) * 1000;
     }
+    if (tracked) tracking.leave(ctx, cmd, argv, nested);
     if (stats.totalErrorReplies > this.errorMark) stat.failedCalls++;
     this.errorMark = stats.totalErrorReplies;
   }
