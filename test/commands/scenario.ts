@@ -21,6 +21,8 @@ import { RespClient, type Tree } from './resp-client.js';
 export type Step =
   /** Send a command and record its reply. */
   | { c?: number; call: string[] }
+  /** Send a command and wait for its reply, recording nothing (HELLO 3: its reply names the connection id). */
+  | { c?: number; quiet: string[] }
   /** Send a command, record nothing (its reply is taken by a later `next`). */
   | { c?: number; send: string[] }
   /** Record the next `next` items this client receives. */
@@ -52,6 +54,7 @@ export async function play(port: number, scenario: Scenario): Promise<Transcript
       const i = step.c ?? 0;
       const c = clients[i]!;
       if ('call' in step) out.push([i, await c.call(...step.call)]);
+      else if ('quiet' in step) await c.call(...step.quiet);
       else if ('send' in step) c.send(...step.send);
       else for (let n = 0; n < step.next; n++) out.push([i, await c.next()]);
     }
