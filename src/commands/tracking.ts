@@ -173,6 +173,8 @@ export class TrackingTable {
    */
   enter(client: ClientState, nested: boolean): void {
     if (nested) return;
+    // Left over only when a handler threw before leave(): they belong to the client that ran it.
+    if (this.pending.length > 0) this.flushPending();
     this.current = client;
     this.executing = false;
     this.limitUsedSlots();
@@ -195,14 +197,17 @@ export class TrackingTable {
     if (nested) return;
     if (t !== undefined && !(client.flags & CLIENT_MULTI) && (cmd.parent ?? cmd).spec.name !== 'client') t.caching = false;
     this.executing = false;
-    if (this.pending.length > 0) {
-      const tc = this.tracking.get(client.id);
-      for (const key of this.pending.splice(0)) {
-        if (tc === undefined) continue;
-        this.send(tc, key === null ? new Invalidation(NULL_BODY[client.resp]) : new Invalidation(keysBody([key])));
-      }
-    }
+    if (this.pending.length > 0) this.flushPending();
     this.current = null;
+  }
+
+  /** Sends the invalidations held for the current client's own changes, in order (trackingHandlePendingKeyInvalidations). */
+  private flushPending(): void {
+    const client = this.current;
+    const keys = this.pending.splice(0);
+    const t = client === null ? undefined : this.tracking.get(client.id);
+    if (t === undefined) return;
+    for (const key of keys) this.send(t, new Invalidation(key === null ? NULL_BODY[t.client.resp] : keysBody([key])));
   }
 
   // ---- enabling and disabling (tracking.c enableTracking / disableTracking) --

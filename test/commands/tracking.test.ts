@@ -333,6 +333,13 @@ describe('client-side caching', () => {
     assert.equal(tracking.trackingClients, 2);
     assert.equal(tracking.totalPrefixes, 1);
     assert.equal(signals.listening, true);
+    await b.call('GET', 'info:k');
+    const info = String(await b.call('INFO'));
+    // Keys read in earlier tests may still be remembered (as in Redis, until they change).
+    assert.ok(tracking.totalKeys >= 1 && tracking.totalItems >= 1);
+    for (const line of ['tracking_clients:2', `tracking_total_keys:${tracking.totalKeys}`, `tracking_total_items:${tracking.totalItems}`, 'tracking_total_prefixes:1']) {
+      assert.ok(info.includes(`${line}\r\n`), line);
+    }
     await b.call('CLIENT', 'TRACKING', 'OFF');
     assert.equal(tracking.trackingClients, 1);
     a.close();
