@@ -157,6 +157,29 @@ describe('client-side caching', () => {
     assert.deepEqual(got[4], [0, { push: ['invalidate', null] }]);
   });
 
+  test('CLIENT TRACKING - keys are tracked by name across databases; RESP2 gets nothing without a redirect, and HELLO 3 keeps tracking', async (t) => {
+    const got = await oracle.check(t, 'databases-resp2-hello', srv.port, {
+      clients: 2,
+      steps: [
+        { call: ['CLIENT', 'TRACKING', 'ON'] },
+        { call: ['GET', 'a'] },
+        { c: 1, call: ['SET', 'a', '1'] },
+        { call: ['PING'] },
+        { call: ['GET', 'a'] },
+        HELLO3,
+        { c: 1, call: ['SET', 'a', '2'] },
+        { next: 1 },
+        { call: ['SELECT', '1'] },
+        { call: ['GET', 'b'] },
+        { c: 1, call: ['SET', 'b', '1'] },
+        { next: 1 },
+        { call: ['CLIENT', 'TRACKINGINFO'] },
+      ],
+    });
+    assert.deepEqual(got[3], [0, { simple: 'PONG' }]);
+    assert.deepEqual(got[10], [0, inv('b')]);
+  });
+
   test('CLIENT TRACKINGINFO - RESP2 and RESP3 shapes, every flag', async (t) => {
     await oracle.check(t, 'trackinginfo', srv.port, {
       steps: [
