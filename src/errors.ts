@@ -190,6 +190,28 @@ export function unsupportedOption(opt: string): string {
   return sanitize(`Unsupported option ${opt}`);
 }
 
+// ---- client-side caching (networking.c clientCommand, tracking.c) ----
+export const TRACKING_SINGLE_REDIRECT = 'A client can only redirect to a single other client';
+export const TRACKING_REDIRECT_MISSING = 'The client ID you want redirect to does not exist';
+export const TRACKING_PREFIX_NEEDS_BCAST = 'PREFIX option requires BCAST mode to be enabled';
+export const TRACKING_BCAST_SWITCH = "You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.";
+export const TRACKING_BCAST_OPTIN_OPTOUT = 'OPTIN and OPTOUT are not compatible with BCAST';
+export const TRACKING_OPTIN_AND_OPTOUT = "You can't specify both OPTIN mode and OPTOUT mode";
+export const TRACKING_OPTIN_OPTOUT_SWITCH = "You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.";
+export const CACHING_NEEDS_TRACKING = 'CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled';
+export const CACHING_YES_NEEDS_OPTIN = 'CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.';
+export const CACHING_NO_NEEDS_OPTOUT = 'CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.';
+
+/** checkPrefixCollisionsOrReply, against a prefix the client already has. */
+export function trackingPrefixOverlapsExisting(prefix: string, existing: string): string {
+  return sanitize(`Prefix '${prefix}' overlaps with an existing prefix '${existing}'. Prefixes for a single client must not overlap.`);
+}
+
+/** checkPrefixCollisionsOrReply, between two prefixes of one command. */
+export function trackingPrefixOverlap(prefix: string, other: string): string {
+  return sanitize(`Prefix '${prefix}' overlaps with another provided prefix '${other}'. Prefixes for a single client must not overlap.`);
+}
+
 /** Base class of every thrown (non-reply) error; `code` is stable and documented. */
 export class MiniKvError extends Error {
   readonly code: string;

@@ -19,6 +19,7 @@ import { MODE_RESP2, MODE_RESP3, MODE_TEXT } from '../protocol/reply-writer.js';
 import type { ClientState } from './state.js';
 import { argString, parseInt64, tokenIs } from './args.js';
 import type { CommandContext, CommandSpec } from './table.js';
+import { CLIENT_CACHING_HELP, CLIENT_TRACKING_HELP, CLIENT_TRACKING_SUBCOMMANDS } from './tracking.js';
 
 /** Largest value of a C int (getIntFromObjectOrReply). */
 const INT_MAX = 2147483647;
@@ -428,6 +429,7 @@ function clientKillCommand(ctx: CommandContext, argv: Arg[]): void {
 }
 
 const CLIENT_HELP = [
+  ...CLIENT_CACHING_HELP,
   'GETNAME',
   '    Return the name of the current connection.',
   'ID',
@@ -454,6 +456,7 @@ const CLIENT_HELP = [
   '      Return clients of specified type.',
   'SETNAME <name>',
   '    Assign the name <name> to the current connection.',
+  ...CLIENT_TRACKING_HELP,
   'SETINFO <option> <value>',
   '    Set client meta attr. Options are:',
   '    * LIB-NAME: the client lib name.',
@@ -466,6 +469,8 @@ function clientHelpCommand(ctx: CommandContext): void {
 }
 
 const CLIENT_SUBCOMMANDS: CommandSpec[] = [
+  // Client-side caching: TRACKING, CACHING, GETREDIR, TRACKINGINFO (tracking.ts).
+  ...CLIENT_TRACKING_SUBCOMMANDS,
   {
     name: 'id', arity: 2, flags: ['noscript', 'loading', 'stale'], firstKey: 0, lastKey: 0, step: 0,
     group: 'connection', summary: 'Returns the client ID for the current connection', since: '5.0.0',

@@ -132,7 +132,7 @@ function clientsSection(server: ServerState): string[] {
     `client_recent_max_input_buffer:${maxIn}`,
     `client_recent_max_output_buffer:${maxOut}`,
     'blocked_clients:0',
-    'tracking_clients:0',
+    `tracking_clients:${server.tracking.trackingClients}`,
     'clients_in_timeout_table:0',
   ];
 }
@@ -196,6 +196,9 @@ function statsSection(server: ServerState, now: number): string[] {
     'pubsub_patterns:0',
     'pubsubshard_channels:0',
     'total_forks:0',
+    `tracking_total_keys:${server.tracking.totalKeys}`,
+    `tracking_total_items:${server.tracking.totalItems}`,
+    `tracking_total_prefixes:${server.tracking.totalPrefixes}`,
     'unexpected_error_replies:0',
     `total_error_replies:${s.totalErrorReplies}`,
     // mini-kv's own: event-loop stalls (event-loop-monitor.ts).

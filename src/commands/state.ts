@@ -15,6 +15,7 @@ import type { ReplyWriter } from '../protocol/reply-writer.js';
 import type { CommandObserver } from './observer.js';
 import type { KeyspaceSignals, Watcher, WatchedKey } from './signals.js';
 import type { CommandContext, CommandTable, LoadedCommand } from './table.js';
+import type { TrackingTable } from './tracking.js';
 
 export interface Stats {
   totalConnectionsReceived: number;
@@ -85,6 +86,8 @@ export const CLIENT_BLOCKED = 1 << 2;
 export const CLIENT_MONITOR = 1 << 3;
 /** CLIENT REPLY OFF or SKIP: replies are dropped. */
 export const CLIENT_REPLY_OFF = 1 << 4;
+/** CLIENT TRACKING ON (tracking.ts): its commands go through call(), which remembers the keys it reads. */
+export const CLIENT_TRACKING = 1 << 8;
 
 /** One command queued by MULTI. */
 export interface QueuedCommand {
@@ -193,6 +196,8 @@ export interface ServerState {
   readonly caller: CommandCaller;
   /** Every change to the data is reported here (signals.ts). */
   readonly signals: KeyspaceSignals;
+  /** Client-side caching: the keys tracking clients read (tracking.ts). */
+  readonly tracking: TrackingTable;
   /** Databases by index (SWAPDB swaps entries). */
   readonly dbs: Database[];
   readonly clock: Clock;

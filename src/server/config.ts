@@ -102,6 +102,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'maxmemory', kind: 'memory', default: '0', min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true, only: { value: '0', why: 'mini-kv sets no memory bound, so only \'maxmemory 0\' (no limit) is accepted' } },
   // With maxmemory 0 the policy never evicts, in Redis as here; OBJECT FREQ and IDLETIME read it.
   { name: 'notify-keyspace-events', kind: 'string', default: '', mutable: true, check: checkNotifyKeyspaceEvents },
+  { name: 'tracking-table-max-keys', kind: 'int', default: '1000000', min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true },
   { name: 'maxmemory-policy', kind: 'enum', default: 'noeviction', values: ['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction'], mutable: true },
   // The slow log and latency monitor (observer.ts), ranges as Redis's createLongLongConfig / createULongConfig.
   { name: 'slowlog-log-slower-than', kind: 'int', default: '10000', mutable: true, check: longLongIn(-1n, LLONG_MAX) },

@@ -206,6 +206,11 @@ export class Dispatcher implements CommandCaller {
     const stat = this.prepare(ctx, cmd, quick);
     const stats = this.server.stats;
     this.errorMark = stats.totalErrorReplies;
+    // Client-side caching (tracking.ts): while some client tracks, it sees
+    // each command start and end (current client, keys read, own invalidations after the reply).
+    const tracking = this.server.tracking;
+    const tracked = tracking.active;
+    if (tracked) tracking.enter(ctx.client, false);
     if (quick) {
       cmd.handler!(ctx, argv);
     } else {
@@ -219,6 +224,7 @@ export class Dispatcher implements CommandCaller {
       }
       this.endAlone(ctx, cmd, stat, start, argv, null, '');
     }
+    if (tracked) tracking.leave(ctx, cmd, argv, false);
     if (stats.totalErrorReplies > this.errorMark) stat.failedCalls++;
     this.errorMark = stats.totalErrorReplies;
   }
@@ -238,12 +244,16 @@ export class Dispatcher implements CommandCaller {
     const stats = server.stats;
     this.errorMark = stats.totalErrorReplies;
     const outerMark = this.nestedMark;
+    const tracking = server.tracking;
+    const tracked = tracking.active;
+    if (tracked) tracking.enter(ctx.client, true);
     this.depth++;
     try {
       cmd.handler!(ctx, argv);
     } finally {
       this.depth--;
     }
+    if (tracked) tracking.leave(ctx, cmd, argv, true);
     const end = performance.now();
     const usec = (end - outerMark) * 1000;
     stat.usec += usec;

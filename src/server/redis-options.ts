@@ -171,7 +171,6 @@ export const REDIS_ONLY_OPTIONS: readonly (readonly [string, RedisOptionKind, st
   ['tls-session-cache-size', 'int', '20480'],
   ['tls-session-cache-timeout', 'int', '300'],
   ['tls-session-caching', 'bool', 'yes'],
-  ['tracking-table-max-keys', 'int', '1000000'],
   ['unixsocket', 'string', ''],
   ['unixsocketperm', 'int', '0'],
   ['zset-max-listpack-entries', 'int', '128'],

@@ -26,6 +26,7 @@ import { ClientLimits, protectedModeDenies } from './limits.js';
 import { optionalPeerRejected, tlsServerOptions } from './tls.js';
 import { newStats, type ClientState, type CommandCaller, type EventLoopStats, type Stats } from '../commands/state.js';
 import { KeyspaceSignals, notifyFlagsFromString } from '../commands/signals.js';
+import { TrackingTable } from '../commands/tracking.js';
 import { eventLoopStats, resetEventLoopStats } from './event-loop-monitor.js';
 import type { ServerContext } from './state.js';
 import { Dispatcher } from './dispatch.js';
@@ -76,6 +77,7 @@ export class MiniKvServer implements ServerContext {
   readonly table: CommandTable;
   readonly dispatcher: Dispatcher;
   readonly signals = new KeyspaceSignals();
+  readonly tracking: TrackingTable;
   readonly stats: Stats = newStats();
   readonly clients = new Map<number, ClientState>();
   readonly activeExpire: ActiveExpire;
@@ -133,6 +135,7 @@ export class MiniKvServer implements ServerContext {
     for (let i = 0; i < n; i++) this.dbs.push(new ArenaDatabase(i, { onLazyExpire: () => this.noteExpired(1) }));
     this.activeExpire = new ActiveExpire(() => this.dbs, this.clock, (count) => this.noteExpired(count));
     this.signals.setNotifyFlags(notifyFlagsFromString(this.config.get('notify-keyspace-events')));
+    this.tracking = new TrackingTable(this.clients, this.signals, () => this.config.getInt('tracking-table-max-keys'));
     this.config.onChange = (name) => {
       if (name === 'hz' && this.servers.length > 0 && this.activeExpireEnabled) this.activeExpire.start(this.config.getInt('hz'));
       if (name === 'notify-keyspace-events') this.signals.setNotifyFlags(notifyFlagsFromString(this.config.get(name)));
@@ -289,6 +292,7 @@ export class MiniKvServer implements ServerContext {
       this.connections.delete(c);
       this.clients.delete(c.id);
       if (c.tx !== null) this.signals.unwatchAll(c.tx);
+      this.tracking.disable(c);
     }, adopted !== null);
     this.connections.add(conn);
     this.clients.set(conn.id, conn);

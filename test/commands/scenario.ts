@@ -21,7 +21,7 @@ import { RespClient, type Tree } from './resp-client.js';
 export type Step =
   /** Send a command and record its reply. */
   | { c?: number; call: string[] }
-  /** Send a command and wait for its reply, recording nothing (HELLO: its id differs). */
+  /** Send a command and wait for its reply, recording nothing (HELLO 3: its reply names the connection id). */
   | { c?: number; quiet: string[] }
   /** Send a command, record nothing (its reply is taken by a later `next`). */
   | { c?: number; send: string[] }
