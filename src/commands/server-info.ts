@@ -166,7 +166,7 @@ function persistenceSection(server: ServerState): string[] {
   return [
     'loading:0',
     'async_loading:0',
-    'rdb_changes_since_last_save:0',
+    `rdb_changes_since_last_save:${server.signals.dirty}`,
     'rdb_bgsave_in_progress:0',
     `rdb_last_save_time:${Math.floor(server.startTime / 1000)}`,
     'rdb_last_bgsave_status:ok',

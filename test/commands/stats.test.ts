@@ -115,3 +115,47 @@ describe('commandstats and errorstats - NOAUTH', () => {
     }
   });
 });
+
+describe('rdb_changes_since_last_save counts changes as Redis 7.0 does', () => {
+  // Each write command and how much Redis 7.0.15 moved server.dirty for it
+  // (recorded with INFO persistence before and after each): one per key
+  // changed, nothing for a write that changed nothing.
+  const steps: [string[], number][] = [
+    [['SET', 'a', '1'], 1],
+    [['SET', 'a', '2', 'NX'], 0],
+    [['MSET', 'b', '1', 'c', '2'], 2],
+    [['INCR', 'a'], 1],
+    [['APPEND', 'a', 'x'], 1],
+    [['DEL', 'a', 'b', 'nosuch'], 2],
+    [['DEL', 'nosuch'], 0],
+    [['EXPIRE', 'c', '100'], 1],
+    [['PERSIST', 'c'], 1],
+    [['PERSIST', 'c'], 0],
+    [['RENAME', 'c', 'd'], 1],
+    [['GET', 'd'], 0],
+    [['FLUSHALL'], 1],
+    [['FLUSHALL'], 0],
+    [['MSET', 'x', '1', 'y', '2'], 2],
+    [['FLUSHDB'], 2],
+    [['SWAPDB', '0', '1'], 1],
+  ];
+  let srv: TestServer;
+  let c: RespClient;
+  before(async () => {
+    srv = await startTestServer();
+    c = await RespClient.connect(srv.port);
+  });
+  after(async () => {
+    c.close();
+    await srv.close();
+  });
+  test('per command', async () => {
+    let last = Number((await section(c, 'persistence')).get('rdb_changes_since_last_save'));
+    for (const [cmd, delta] of steps) {
+      await c.call(...cmd);
+      const now = Number((await section(c, 'persistence')).get('rdb_changes_since_last_save'));
+      assert.equal(now - last, delta, cmd.join(' '));
+      last = now;
+    }
+  });
+});
