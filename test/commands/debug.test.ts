@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from '../helpers.js';
 import { NO_REDIS_SERVER } from '../server/config-helpers.js';
 import { RawConn } from '../server/sockets.js';
-import { startOracle, type Oracle } from './redis-oracle.js';
+import { bothReplies, startOracle, type Oracle } from './redis-oracle.js';
 import { RespClient, type Tree } from './resp-client.js';
 
 const PROTOCOL = JSON.parse(readFileSync(new URL('../../../test/fixtures/redis-7.0.15-debug-protocol.json', import.meta.url), 'utf8')) as Record<string, string>;
@@ -52,17 +52,7 @@ describe('DEBUG', () => {
     await srv.close();
   });
 
-  /** Runs the same commands on mini-kv and, when installed, on redis-server; returns mini-kv's replies after checking they are Redis's. */
-  async function both(...cmds: string[][]): Promise<Tree[]> {
-    const ours: Tree[] = [];
-    for (const cmd of cmds) ours.push(await c.call(...cmd));
-    if (redis !== null) {
-      const theirs: Tree[] = [];
-      for (const cmd of cmds) theirs.push(await redis.client.call(...cmd));
-      assert.deepEqual(ours, theirs, cmds.map((x) => x.join(' ')).join('; '));
-    }
-    return ours;
-  }
+  const both = (...cmds: string[][]): Promise<Tree[]> => bothReplies(c, redis, cmds);
 
   test('DEBUG DIGEST - the same digest as Redis for the same strings, TTLs and databases', async () => {
     await both(['FLUSHALL']);

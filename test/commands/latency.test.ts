@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { percentileText, sparkline } from '../../src/commands/latency.js';
 import { startTestServer, type TestServer } from '../helpers.js';
-import { startOracle, type Oracle } from './redis-oracle.js';
+import { bothReplies, startOracle, type Oracle } from './redis-oracle.js';
 import { RespClient, type Tree } from './resp-client.js';
 
 function items(t: Tree): Tree[] {
@@ -45,16 +45,7 @@ describe('LATENCY', () => {
     await srv.close();
   });
 
-  async function both(...cmds: string[][]): Promise<Tree[]> {
-    const ours: Tree[] = [];
-    for (const cmd of cmds) ours.push(await c.call(...cmd));
-    if (redis !== null) {
-      const theirs: Tree[] = [];
-      for (const cmd of cmds) theirs.push(await redis.client.call(...cmd));
-      assert.deepEqual(ours, theirs, cmds.map((x) => x.join(' ')).join('; '));
-    }
-    return ours;
-  }
+  const both = (...cmds: string[][]): Promise<Tree[]> => bothReplies(c, redis, cmds);
 
   test('LATENCY - monitor off: DOCTOR\'s refusal, empty LATEST and HISTORY, GRAPH\'s error, as Redis', async () => {
     assert.deepEqual(await both(['LATENCY', 'DOCTOR']), ['I\'m sorry, Dave, I can\'t do that. Latency monitoring is disabled in this Redis instance. You may use "CONFIG SET latency-monitor-threshold <milliseconds>." in order to enable it. If we weren\'t in a deep space mission I\'d suggest to take a look at https://redis.io/topics/latency-monitor.\n']);

@@ -1,13 +1,13 @@
 /**
- * A live redis-server 7.0 as the oracle for the observability tests
- * (slowlog, latency, debug): started on a free port with the given options,
- * or null when redis-server is not installed (the tests then skip the live
- * comparison and keep their recorded expectations).
+ * A live redis-server 7.0 as the oracle for tests that compare replies one
+ * command at a time (slowlog, latency, debug): started on a free port with
+ * the given options, or null when redis-server is not installed (the tests
+ * then skip the live comparison and keep their recorded expectations).
+ * Multi-client scripts use ScenarioOracle (scenario.ts) instead.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { redisServer } from '../server/config-helpers.js';
-import { freePort } from '../server/sockets.js';
-import { RespClient } from './resp-client.js';
+import assert from 'node:assert/strict';
+import { redisServerBin, startRedisServer } from '../cli/oracle.js';
+import { RespClient, type Tree } from './resp-client.js';
 
 export interface Oracle {
   port: number;
@@ -16,18 +16,24 @@ export interface Oracle {
 }
 
 export async function startOracle(args: string[] = []): Promise<Oracle | null> {
-  const bin = redisServer();
-  if (bin === null) return null;
-  const port = await freePort();
-  const child: ChildProcess = spawn(bin, ['--port', String(port), '--save', '', '--appendonly', 'no', ...args], { stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    try {
-      const client = await RespClient.connect(port);
-      return { port, client, close: () => { client.close(); child.kill('SIGKILL'); } };
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
+  if (redisServerBin() === null) return null;
+  // Redis's own default for DEBUG, unless `args` ask otherwise (startRedisServer enables it).
+  const server = await startRedisServer(['--enable-debug-command', 'no', ...args]);
+  const client = await RespClient.connect(server.port);
+  return { port: server.port, client, close: () => { client.close(); void server.close(); } };
+}
+
+/**
+ * Runs the same commands on mini-kv (`c`) and, when it runs, on the oracle;
+ * returns mini-kv's replies after checking they are Redis's.
+ */
+export async function bothReplies(c: RespClient, redis: Oracle | null, cmds: string[][]): Promise<Tree[]> {
+  const ours: Tree[] = [];
+  for (const cmd of cmds) ours.push(await c.call(...cmd));
+  if (redis !== null) {
+    const theirs: Tree[] = [];
+    for (const cmd of cmds) theirs.push(await redis.client.call(...cmd));
+    assert.deepEqual(ours, theirs, cmds.map((x) => x.join(' ')).join('; '));
   }
-  child.kill('SIGKILL');
-  throw new Error('redis-server did not start');
+  return ours;
 }

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { resp, startTestServer, type TestServer } from '../helpers.js';
 import { RawConn } from '../server/sockets.js';
-import { startOracle, type Oracle } from './redis-oracle.js';
+import { bothReplies, startOracle, type Oracle } from './redis-oracle.js';
 import { RespClient, toResp2, type Tree } from './resp-client.js';
 
 const FIXTURE = JSON.parse(readFileSync(new URL('../../../test/fixtures/redis-7.0.15-observability-commands.json', import.meta.url), 'utf8')) as { commands: Record<string, { info: Tree; docs: Tree }> };
@@ -50,17 +50,7 @@ describe('SLOWLOG', () => {
     await srv.close();
   });
 
-  /** The same commands on both servers; mini-kv's replies, checked equal to Redis's when it runs. */
-  async function both(...cmds: string[][]): Promise<Tree[]> {
-    const ours: Tree[] = [];
-    for (const cmd of cmds) ours.push(await c.call(...cmd));
-    if (redis !== null) {
-      const theirs: Tree[] = [];
-      for (const cmd of cmds) theirs.push(await redis.client.call(...cmd));
-      assert.deepEqual(ours, theirs, cmds.map((x) => x.join(' ')).join('; '));
-    }
-    return ours;
-  }
+  const both = (...cmds: string[][]): Promise<Tree[]> => bothReplies(c, redis, cmds);
 
   /** SLOWLOG GET -1 on both, as [argv, name] (the peer's port differs between servers). */
   async function logged(): Promise<[Tree, Tree][]> {
