@@ -267,7 +267,7 @@ export class Dispatcher implements CommandCaller {
   private queue(ctx: CommandContext, cmd: LoadedCommand, argv: Arg[]): void {
     const client = ctx.client;
     const tx = client.tx!;
-    client.lastInteraction = this.server.clock.now();
+    client.lastInteraction = this.snapshot(true);
     client.lastCommand = cmd.fullName;
     if (!tx.dirtyCas && !tx.dirtyExec) {
       tx.queue.push({ cmd, argv });
@@ -371,12 +371,7 @@ export class Dispatcher implements CommandCaller {
   private prepare(ctx: CommandContext, cmd: LoadedCommand, quick: boolean): CommandStat {
     const server = this.server;
     const client = ctx.client;
-    if (this.sharedUses >= TIME_SHARE_MAX) {
-      this.sharedNow = server.clock.now();
-      this.sharedUses = 0;
-    }
-    this.sharedUses = quick ? this.sharedUses + 1 : TIME_SHARE_MAX;
-    ctx.now = this.sharedNow;
+    ctx.now = this.snapshot(quick);
     ctx.db = server.dbs[client.dbIndex]!;
     client.lastInteraction = ctx.now;
     client.lastCommand = cmd.fullName;
@@ -390,6 +385,16 @@ export class Dispatcher implements CommandCaller {
       this.runStats[this.runLength++] = stat;
     }
     return stat;
+  }
+
+  /** The time snapshot for the next command (see TIME_SHARE_MAX); `quick`: the one after may share it. */
+  private snapshot(quick: boolean): number {
+    if (this.sharedUses >= TIME_SHARE_MAX) {
+      this.sharedNow = this.server.clock.now();
+      this.sharedUses = 0;
+    }
+    this.sharedUses = quick ? this.sharedUses + 1 : TIME_SHARE_MAX;
+    return this.sharedNow;
   }
 
   /**
