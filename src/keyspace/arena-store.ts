@@ -271,6 +271,8 @@ export interface ArenaStats {
 
 export class ArenaDatabase implements Database {
   id: number;
+  onExpired: ((key: string) => void) | null = null;
+  onCreated: ((key: string) => void) | null = null;
   private readonly onLazyExpire: (key: string) => void;
   private readonly initialBuckets: number;
   private readonly prefaultBuckets: number;
@@ -489,6 +491,7 @@ export class ArenaDatabase implements Database {
     this.unlinkFound(a);
     this.removeRecord(a);
     this.onLazyExpire(key);
+    if (this.onExpired !== null) this.onExpired(key);
     return true;
   }
 
@@ -655,6 +658,7 @@ export class ArenaDatabase implements Database {
     }
     this.count++;
     if (this.rehashIdx < 0 && this.count >= this.t0.length) this.startRehash(this.t0.length * 2);
+    if (this.onCreated !== null) this.onCreated(this.keyString(a));
     return a;
   }
 
@@ -674,7 +678,10 @@ export class ArenaDatabase implements Database {
     const live = !this.expiredAt(a, now);
     this.unlinkFound(a);
     this.removeRecord(a);
-    if (!live) this.onLazyExpire(key);
+    if (!live) {
+      this.onLazyExpire(key);
+      if (this.onExpired !== null) this.onExpired(key);
+    }
     return live;
   }
 
@@ -1020,9 +1027,11 @@ export class ArenaDatabase implements Database {
         const klen = this.pageI32[a >>> this.offBits]![((a & this.offMask) << 1) + 2]!;
         // Find it again for its chain position (no bytes compare: its own key).
         this.find(this.pageBuf[a >>> this.offBits]!, ((a & this.offMask) << 3) + RECORD_HEADER, klen, this.pageI32[a >>> this.offBits]![((a & this.offMask) << 1) + 1]!);
+        const key = this.onExpired !== null ? this.keyString(a) : '';
         this.unlinkFound(a);
         this.removeRecord(a);
         out.expired++;
+        if (this.onExpired !== null) this.onExpired(key);
       } else {
         pos++;
       }

@@ -69,6 +69,18 @@ export function typeName(v: StoredValue): string {
 export interface Database {
   /** Its index, 0 to databases-1 (changes under SWAPDB). */
   id: number;
+  /**
+   * Called after a key is deleted because its time passed, by a lookup
+   * (lazy expiry) or by an active-expiry step: the execution core's seam for
+   * the `expired` event, WATCH and client tracking. Null: nobody is told.
+   */
+  onExpired: ((key: string) => void) | null;
+  /**
+   * Called when a key is added that the database did not hold (Redis's
+   * dbAdd), before the value is in place: the `new` keyspace event. Null
+   * (the default, and whenever class `n` is off) costs one test per new key.
+   */
+  onCreated: ((key: string) => void) | null;
   /** Keys held, including expired ones not yet reclaimed, as Redis's DBSIZE. */
   size(): number;
   /** Number of keys that carry a TTL (INFO keyspace's `expires`). */
