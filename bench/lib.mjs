@@ -95,11 +95,11 @@ export async function waitForPort(port, timeoutMs = 10_000) {
  * is killed when this process exits; `stop()` kills it now and resolves once
  * it has exited.
  */
-export async function startServer(kind, { nodeArgs = [], waitMs = 10_000, cpus = null } = {}) {
+export async function startServer(kind, { nodeArgs = [], waitMs = 10_000, cpus = null, serverArgs = [] } = {}) {
   const port = await freePort();
   const [cmd, args] = kind === 'mini-kv'
-    ? [process.execPath, [...nodeArgs, path.join(ROOT, 'bin/mini-kv-server.js'), '--port', String(port), '--bind', '127.0.0.1']]
-    : ['redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']];
+    ? [process.execPath, [...nodeArgs, path.join(ROOT, 'bin/mini-kv-server.js'), '--port', String(port), '--bind', '127.0.0.1', ...serverArgs]]
+    : ['redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...serverArgs]];
   const child = cpus === null ? spawn(cmd, args, { stdio: 'ignore' }) : spawn('taskset', ['-c', cpus, cmd, ...args], { stdio: 'ignore' });
   const kill = () => {
     if (child.exitCode === null) child.kill('SIGTERM');

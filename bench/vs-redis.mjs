@@ -30,7 +30,13 @@
 //   --repeats N      runs per test and server, median reported [REPEATS] (3)
 //   --tests LIST     redis-benchmark tests, and `multi` (MULTI, 3 SETs, EXEC
 //                    from bench/tx-load.mjs: its rps is transactions/s)
-//                    [TESTS] (set,get,incr,mset,multi)
+//                    [TESTS] (set,get,incr,mset,multi); none: skip
+//   --pubsub LIST    pub/sub: subscriber counts [PUBSUB] (1,10,100); none: skip.
+//                    One redis-benchmark publisher (-c CLIENTS, PUBLISH ch msg)
+//                    while that many connections subscribed to `ch` read;
+//                    reports messages delivered per second (all subscribers,
+//                    first message to last) and PUBLISH requests/s
+//   --pubsub-requests N  PUBLISHes per pub/sub run [PUBSUB_REQUESTS] (200000)
 //   --pipelines LIST pipeline depths [PIPELINES] (1,16)
 //   --clients N      connections [CLIENTS] (50)
 //   --keyspace N     -r, random keys [KEYSPACE] (100000)
@@ -42,7 +48,8 @@
 //   --mini-kv-only   skip redis-server even when installed
 //   --json FILE      also write every sample as JSON
 // A run is bounded: each redis-benchmark call is killed after 120 s.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import net from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { cpuTime, has, median, numberList, parseOptions, startServer, words } from './lib.mjs';
 
@@ -53,6 +60,8 @@ function readOptions(argv) {
   const v = parseOptions(argv, {
     repeats: { type: 'string', default: env.REPEATS ?? '3' },
     tests: { type: 'string', default: env.TESTS ?? 'set,get,incr,mset,multi' },
+    pubsub: { type: 'string', default: env.PUBSUB ?? '1,10,100' },
+    'pubsub-requests': { type: 'string', default: env.PUBSUB_REQUESTS ?? '200000' },
     pipelines: { type: 'string', default: env.PIPELINES ?? '1,16' },
     clients: { type: 'string', default: env.CLIENTS ?? '50' },
     keyspace: { type: 'string', default: env.KEYSPACE ?? '100000' },
@@ -64,7 +73,9 @@ function readOptions(argv) {
   }, import.meta.url);
   const o = {
     repeats: Number(v.repeats),
-    tests: v.tests.split(','),
+    tests: v.tests === 'none' || v.tests === '' ? [] : v.tests.split(','),
+    pubsub: v.pubsub === 'none' || v.pubsub === '' ? [] : numberList(v.pubsub),
+    pubsubRequests: Number(v['pubsub-requests']),
     pipelines: numberList(v.pipelines),
     clients: Number(v.clients),
     keyspace: Number(v.keyspace),
@@ -175,9 +186,26 @@ async function main() {
       printRow(rows[rows.length - 1], rows.length === 1, servers.length > 1);
     }
   }
+  const pubsubRows = [];
+  // Warm-up for pub/sub too (mini-kv's JIT), not measured.
+  if (o.pubsub.length > 0) for (const s of servers) await runPubsub(s, 1, { ...o, pubsubRequests: Math.min(o.pubsubRequests, 20000) });
+  for (const subs of o.pubsub) {
+    const per = new Map(servers.map((s) => [s.label, []]));
+    for (let rep = 0; rep < o.repeats; rep++) {
+      for (const s of servers) {
+        const r = await runPubsub(s, subs, o);
+        per.get(s.label).push(r);
+        samples.push({ server: s.label, test: 'pubsub', subscribers: subs, rep, ...r });
+      }
+    }
+    const med = {};
+    for (const [label, rs] of per) med[label] = { delivered: median(rs.map((r) => r.delivered)), rps: median(rs.map((r) => r.rps)) };
+    pubsubRows.push({ subscribers: subs, med });
+    printPubsubRow(pubsubRows[pubsubRows.length - 1], pubsubRows.length === 1, servers.length > 1, o);
+  }
   console.log(`\n${((Date.now() - started) / 1000).toFixed(0)} s. Ratios are mini-kv/Redis: rps ≥ 1.00 and latency ≤ 1.00 meet the target.`);
   console.log('cpu µs/req: the server process\'s user+system CPU time per request over the measured runs (medians).');
-  if (o.json !== null) writeFileSync(o.json, JSON.stringify({ date: new Date().toISOString(), node: process.version, redis: redisVersion, options: o, rows, samples }, null, 2) + '\n');
+  if (o.json !== null) writeFileSync(o.json, JSON.stringify({ date: new Date().toISOString(), node: process.version, redis: redisVersion, options: o, rows, pubsubRows, samples }, null, 2) + '\n');
   await Promise.all(servers.map((s) => s.stop()));
 }
 
@@ -204,6 +232,82 @@ function printRow(row, header, compare) {
   if (compare) {
     const r = row.med.redis;
     line += ` | ${fmt(r.rps, 11)} ${fmt(r.p50, 6, 3)} ${fmt(r.p99, 6, 3)} ${cpu(r).padStart(10)} | ${fmt(m.rps / r.rps, 6, 2)} ${fmt(m.p50 / r.p50, 6, 2)} ${fmt(m.p99 / r.p99, 6, 2)}`;
+  }
+  console.log(line);
+}
+
+const PUBSUB_CHANNEL = 'ch';
+const PUBSUB_MESSAGE = 'msg';
+/** One message as a RESP2 subscriber receives it. */
+const MESSAGE_BYTES = `*3\r\n$7\r\nmessage\r\n$2\r\n${PUBSUB_CHANNEL}\r\n$3\r\n${PUBSUB_MESSAGE}\r\n`.length;
+
+/**
+ * One pub/sub run: `subs` sockets SUBSCRIBE to the channel and count the
+ * bytes they read, while redis-benchmark publishes --pubsub-requests
+ * messages from CLIENTS connections. Returns messages delivered per second
+ * over all subscribers, from the first message read to the last (or to 10 s
+ * after redis-benchmark ends, when some never arrive), and PUBLISH's rps.
+ */
+async function runPubsub(server, subs, o) {
+  const sockets = [];
+  let received = 0; // message bytes over all subscribers
+  let first = 0n;
+  let last = 0n;
+  for (let i = 0; i < subs; i++) {
+    const s = net.connect(server.port, '127.0.0.1');
+    await new Promise((resolve, reject) => {
+      s.once('error', reject);
+      s.once('connect', () => {
+        s.write(`*2\r\n$9\r\nSUBSCRIBE\r\n$${PUBSUB_CHANNEL.length}\r\n${PUBSUB_CHANNEL}\r\n`);
+        // The confirmation, then messages only.
+        let confirmed = false;
+        s.on('data', (d) => {
+          if (!confirmed) {
+            confirmed = true;
+            resolve();
+            return;
+          }
+          const now = process.hrtime.bigint();
+          if (first === 0n) first = now;
+          last = now;
+          received += d.length;
+        });
+      });
+    });
+    sockets.push(s);
+  }
+  const expected = o.pubsubRequests * subs;
+  const args = ['-h', '127.0.0.1', '-p', String(server.port), '-n', String(o.pubsubRequests), '-c', String(o.clients), '--csv', 'PUBLISH', PUBSUB_CHANNEL, PUBSUB_MESSAGE];
+  const cmd = o.benchCpus === null ? ['redis-benchmark', args] : ['taskset', ['-c', o.benchCpus, 'redis-benchmark', ...args]];
+  const child = spawn(cmd[0], cmd[1], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
+  const status = await new Promise((r) => child.once('exit', (code) => r(code)));
+  clearTimeout(timer);
+  if (status !== 0) throw new Error(`redis-benchmark ${args.join(' ')} failed (${status})`);
+  const deadline = Date.now() + 10_000;
+  while (received / MESSAGE_BYTES < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  for (const s of sockets) s.destroy();
+  const line = out.trim().split('\n').filter((l) => l.startsWith('"') && !l.startsWith('"test"')).pop();
+  const rps = line === undefined ? NaN : Number(line.split(',')[1].replace(/"/g, ''));
+  const seconds = Number(last - first) / 1e9;
+  return { delivered: received / MESSAGE_BYTES / seconds, messages: received / MESSAGE_BYTES, expected, rps };
+}
+
+function printPubsubRow(row, header, compare, o) {
+  if (header) {
+    console.log(`\nPub/sub: redis-benchmark -n ${o.pubsubRequests} -c ${o.clients} PUBLISH ${PUBSUB_CHANNEL} ${PUBSUB_MESSAGE}, N subscribed connections reading; messages delivered/s (all subscribers) and PUBLISH rps.`);
+    const side = (name) => `${(name + ' msg/s').padStart(14)} ${'pub rps'.padStart(9)}`;
+    const h = `${'subs'.padStart(5)} | ${side('mini-kv')}` + (compare ? ` | ${side('redis')} | ${'msg/s x'.padStart(8)}` : '');
+    console.log(h);
+    console.log('-'.repeat(h.length));
+  }
+  const m = row.med['mini-kv'];
+  let line = `${String(row.subscribers).padStart(5)} | ${fmt(m.delivered, 14)} ${fmt(m.rps, 9)}`;
+  if (compare) {
+    const r = row.med.redis;
+    line += ` | ${fmt(r.delivered, 14)} ${fmt(r.rps, 9)} | ${fmt(m.delivered / r.delivered, 8, 2)}`;
   }
   console.log(line);
 }

@@ -257,3 +257,7 @@ export class ConfigFileError extends ConfigError {
     this.text = text;
   }
 }
+
+// Pub/sub (pubsub.c).
+/** SSUBSCRIBE inside a transaction (a client that denies blocking). */
+export const SSUBSCRIBE_DENY_BLOCKING = "SSUBSCRIBE isn't allowed for a DENY BLOCKING client";

@@ -16,7 +16,7 @@ import {
 } from '../errors.js';
 import type { Arg } from '../protocol/resp-parser.js';
 import { MODE_RESP2, MODE_RESP3, MODE_TEXT } from '../protocol/reply-writer.js';
-import type { ClientState } from './state.js';
+import { CLIENT_PUBSUB, type ClientState } from './state.js';
 import { argString, parseInt64, tokenIs } from './args.js';
 import type { CommandContext, CommandSpec } from './table.js';
 import { CLIENT_CACHING_HELP, CLIENT_TRACKING_HELP, CLIENT_TRACKING_SUBCOMMANDS } from './tracking.js';
@@ -64,6 +64,14 @@ function pingCommand(ctx: CommandContext, argv: Arg[]): void {
   if (argv.length > 2) {
     // Arity is -1 as in Redis, which checks the upper bound itself.
     ctx.reply.error(wrongArity('ping'));
+    return;
+  }
+  if (ctx.client.flags & CLIENT_PUBSUB && ctx.client.resp === 2) {
+    // Subscribed mode in RESP2: a pong shaped like a message, as Redis.
+    ctx.reply.arrayHeader(2);
+    ctx.reply.bulk('pong');
+    if (argv.length === 1) ctx.reply.bulk('');
+    else replyArg(ctx, argv[1]!);
     return;
   }
   if (argv.length === 1) ctx.reply.simple('PONG');

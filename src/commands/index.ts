@@ -6,10 +6,11 @@ import { CONNECTION_COMMANDS } from './connection.js';
 import { DEBUG_COMMANDS } from './debug.js';
 import { GENERIC_COMMANDS } from './generic.js';
 import { LATENCY_COMMANDS } from './latency.js';
+import { PUBSUB_COMMANDS } from './pubsub.js';
 import { SERVER_COMMANDS } from './server.js';
 import { SLOWLOG_COMMANDS } from './slowlog.js';
 import { STRING_COMMANDS } from './string.js';
 import { TRANSACTION_COMMANDS } from './transactions.js';
 import type { CommandSpec } from './table.js';
 
-export const ALL_COMMANDS: readonly CommandSpec[] = [...STRING_COMMANDS, ...GENERIC_COMMANDS, ...CONNECTION_COMMANDS, ...SERVER_COMMANDS, ...TRANSACTION_COMMANDS, ...SLOWLOG_COMMANDS, ...LATENCY_COMMANDS, ...DEBUG_COMMANDS];
+export const ALL_COMMANDS: readonly CommandSpec[] = [...STRING_COMMANDS, ...GENERIC_COMMANDS, ...CONNECTION_COMMANDS, ...SERVER_COMMANDS, ...TRANSACTION_COMMANDS, ...PUBSUB_COMMANDS, ...SLOWLOG_COMMANDS, ...LATENCY_COMMANDS, ...DEBUG_COMMANDS];

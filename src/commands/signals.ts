@@ -184,11 +184,14 @@ export class KeyspaceSignals {
 
   /**
    * A key removed because its time passed, lazily or by active expiry:
-   * the `expired` event, the modified-key signal, one dirty count (Redis's
-   * deleteExpiredKeyAndPropagate).
+   * the `expired` event and the modified-key signal (Redis's
+   * deleteExpiredKeyAndPropagate). No dirty count: Redis 7.0.15 leaves
+   * rdb_changes_since_last_save alone when a key expires.
    */
   expired(db: Database, key: string): void {
-    this.changed(db, key, NOTIFY_EXPIRED, 'expired');
+    if (!this.listening) return;
+    this.modified(db, key);
+    this.notify(NOTIFY_EXPIRED, 'expired', key, db.id);
   }
 
   /**

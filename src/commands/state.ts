@@ -13,6 +13,7 @@ import type { Database } from '../keyspace/keyspace.js';
 import type { Arg } from '../protocol/resp-parser.js';
 import type { ReplyWriter } from '../protocol/reply-writer.js';
 import type { CommandObserver } from './observer.js';
+import type { PubSubRegistry } from './pubsub.js';
 import type { KeyspaceSignals, Watcher, WatchedKey } from './signals.js';
 import type { CommandContext, CommandTable, LoadedCommand } from './table.js';
 import type { TrackingTable } from './tracking.js';
@@ -198,6 +199,8 @@ export interface ServerState {
   readonly signals: KeyspaceSignals;
   /** Client-side caching: the keys tracking clients read (tracking.ts). */
   readonly tracking: TrackingTable;
+  /** Channels, patterns and shard channels to their subscribers (pubsub.ts). */
+  readonly pubsub: PubSubRegistry;
   /** Databases by index (SWAPDB swaps entries). */
   readonly dbs: Database[];
   readonly clock: Clock;

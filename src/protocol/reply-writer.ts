@@ -426,6 +426,12 @@ export class ReplyWriter {
     this.crlf();
   }
 
+  /** Starts an out-of-band push of `n` elements (RESP3 `>`; an array otherwise), as Redis's addReplyPushLen. */
+  pushHeader(n: number): void {
+    if (this.mode === MODE_RESP3) this.ascii('>' + n + '\r\n');
+    else this.arrayHeader(n);
+  }
+
   /** Starts a map of `n` pairs (RESP3 `%`; a flat array of 2n in RESP2). */
   mapHeader(n: number): void {
     if (this.mode === MODE_RESP3) {
@@ -483,12 +489,6 @@ export class ReplyWriter {
    */
   attributeHeader(n: number): void {
     if (this.mode === MODE_RESP3) this.ascii('|' + n + '\r\n');
-  }
-
-  /** Starts a push message of `n` elements (RESP3 `>`; an array otherwise). */
-  pushHeader(n: number): void {
-    if (this.mode === MODE_RESP3) this.ascii('>' + n + '\r\n');
-    else this.arrayHeader(n);
   }
 }
 

@@ -24,7 +24,7 @@ import { commandScratch, type CommandContext } from '../commands/table.js';
 import type { Database } from '../keyspace/keyspace.js';
 import { REQUEST_NONE, RequestParser } from '../protocol/resp-parser.js';
 import { MODE_RESP2, MODE_RESP3, MODE_TEXT, ReplyWriter, type ReplyMode, type ReplyTarget } from '../protocol/reply-writer.js';
-import { countErrorReply, type Transaction } from '../commands/state.js';
+import { CLIENT_PUBSUB, countErrorReply, type Transaction } from '../commands/state.js';
 import { handleWriterFor, type HandleWriter } from './handle-writes.js';
 import type { ClientState, ServerContext } from './state.js';
 
@@ -44,15 +44,41 @@ export const CLOSE_GRACE_MS = 1000;
 
 /** Connections with replies queued this turn, written by writeQueuedReplies. */
 const queuedConnections: Connection[] = [];
+/** The first of them not yet written (a turn that ran out of budget left the rest). */
+let queuedHead = 0;
 let writeScheduled = false;
+/**
+ * One turn of writes may take this long; the rest waits for the next turn.
+ * A PUBLISH to 10,000 subscribers queues 10,000 writes, and one turn doing
+ * them all would hold the event loop for tens of milliseconds.
+ */
+export const WRITE_TURN_MS = 3;
+/** Writes between two looks at the clock. */
+const WRITE_CLOCK_EVERY = 8;
 
-/** setImmediate callback: writes every queued reply batch, in the order queued. */
+/**
+ * setImmediate callback: writes the queued reply batches in the order
+ * queued, until WRITE_TURN_MS has passed; what is left goes on in the next
+ * turn (replies queued meanwhile join the end, so each connection's bytes
+ * stay in order).
+ */
 function writeQueuedReplies(): void {
   writeScheduled = false;
+  const start = performance.now();
   // Indexed loop: a write can fail synchronously and close a connection,
   // which only clears its own queue.
-  for (let i = 0; i < queuedConnections.length; i++) queuedConnections[i]!.writeQueued();
+  let i = queuedHead;
+  while (i < queuedConnections.length) {
+    queuedConnections[i++]!.writeQueued();
+    if ((i - queuedHead) % WRITE_CLOCK_EVERY === 0 && i < queuedConnections.length && performance.now() - start >= WRITE_TURN_MS) {
+      queuedHead = i;
+      writeScheduled = true;
+      setImmediate(writeQueuedReplies);
+      return;
+    }
+  }
   queuedConnections.length = 0;
+  queuedHead = 0;
 }
 
 export class Connection implements ClientState, ReplyTarget {
@@ -158,6 +184,13 @@ export class Connection implements ClientState, ReplyTarget {
   deliver(data: Buffer): void {
     if (this.reply.pendingBytes > 0) this.reply.flush();
     this.sendReply(data);
+    // A subscriber that does not read is bounded by the pubsub class of
+    // client-output-buffer-limit as the messages arrive (Redis checks on
+    // every reply it appends).
+    if (this.flags & CLIENT_PUBSUB) {
+      const limits = this.server.limits;
+      if (this.queuedBytes + this.onSocket() >= limits.pubsubCheckBytes) limits.checkOutput(this, true);
+    }
   }
 
   /** ReplyTarget: the writer hands over one batch of reply bytes. */
@@ -286,7 +319,9 @@ export class Connection implements ClientState, ReplyTarget {
       return;
     }
     const out = this.outputBufferLength();
-    if (out >= this.server.limits.outputCheckBytes && this.server.limits.checkOutput(this)) return;
+    const limits = this.server.limits;
+    const checkAt = this.flags & CLIENT_PUBSUB ? limits.pubsubCheckBytes : limits.outputCheckBytes;
+    if (out >= checkAt && limits.checkOutput(this)) return;
     if (this.pausedForOutput || out > OUTPUT_PAUSE_BYTES) {
       this.pausedForOutput = true;
       socket.pause();

@@ -1,7 +1,8 @@
 /**
  * Per-client limits and the server's one coarse ticker for them (Redis's
  * clientsCron): idle `timeout`, the `client-output-buffer-limit` of normal
- * clients, `client-query-buffer-limit`, and the protected-mode decision made
+ * and pubsub clients (the class picked by CLIENT_PUBSUB, as Redis's
+ * getClientType), `client-query-buffer-limit`, and the protected-mode decision made
  * when a client connects. The hot path reads only the plain numbers cached
  * here (refreshed when CONFIG SET changes an option), never the Config map.
  *
@@ -13,6 +14,7 @@
  * or output buffer limit at warning (readQueryFromClient,
  * closeClientOnOutputBufferLimitReached).
  */
+import { CLIENT_PUBSUB } from '../commands/state.js';
 import { DEFAULT_LIMITS, type ParserLimits } from '../protocol/limits.js';
 import { parseOutputBufferLimits, type Config } from './config.js';
 import type { Logger } from './log.js';
@@ -24,6 +26,8 @@ export const CRON_INTERVAL_MS = 1000;
 export interface LimitedClient {
   readonly id: number;
   readonly addr: string;
+  /** CLIENT_* bits: CLIENT_PUBSUB picks the pubsub output limits. */
+  readonly flags: number;
   /** Bytes read from the socket so far: any arriving byte counts as activity, as in Redis's readQueryFromClient. */
   bytesRead(): number;
   outputBufferLength(): number;
@@ -63,6 +67,11 @@ export class ClientLimits {
   outputSoftMs = 0;
   /** The smaller of the two output limits (Infinity when neither is set): below it no check is needed. */
   outputCheckBytes = Infinity; // bytes
+  /** client-output-buffer-limit pubsub: the same for subscribed clients. */
+  pubsubHard = 0; // bytes
+  pubsubSoft = 0; // bytes
+  pubsubSoftMs = 0;
+  pubsubCheckBytes = Infinity; // bytes
   /** timeout: idle clients are closed after this long; 0 = never. */
   idleTimeoutMs = 0;
   /** tcp-keepalive, applied to each new socket (0 = off). */
@@ -97,6 +106,11 @@ export class ClientLimits {
     this.outputSoft = normal?.soft ?? 0;
     this.outputSoftMs = (normal?.softSeconds ?? 0) * 1000;
     this.outputCheckBytes = Math.min(this.outputHard > 0 ? this.outputHard : Infinity, this.outputSoft > 0 ? this.outputSoft : Infinity);
+    const pubsub = typeof limits === 'string' ? undefined : limits.get('pubsub');
+    this.pubsubHard = pubsub?.hard ?? 0;
+    this.pubsubSoft = pubsub?.soft ?? 0;
+    this.pubsubSoftMs = (pubsub?.softSeconds ?? 0) * 1000;
+    this.pubsubCheckBytes = Math.min(this.pubsubHard > 0 ? this.pubsubHard : Infinity, this.pubsubSoft > 0 ? this.pubsubSoft : Infinity);
   }
 
   start(): void {
@@ -141,24 +155,32 @@ export class ClientLimits {
   }
 
   /**
-   * Redis's checkClientOutputBufferLimits for a normal client: over the hard
-   * limit, or over the soft limit for longer than its seconds, the client is
-   * closed at once. Returns true when it was closed.
+   * Redis's checkClientOutputBufferLimits and
+   * closeClientOnOutputBufferLimitReached, for the client's class (pubsub
+   * while subscribed, normal otherwise): over the hard limit, or over the
+   * soft limit for longer than its seconds, the client is closed at once.
+   * `async` is a check made while delivering to the client from elsewhere
+   * (a PUBLISH): Redis then schedules the close, and logs it so. Returns
+   * true when it was closed.
    */
-  checkOutput(c: LimitedClient): boolean {
+  checkOutput(c: LimitedClient, async = false): boolean {
     const used = c.outputBufferLength();
-    const hard = this.outputHard;
-    const soft = this.outputSoft;
+    const pubsub = (c.flags & CLIENT_PUBSUB) !== 0;
+    const hard = pubsub ? this.pubsubHard : this.outputHard;
+    const soft = pubsub ? this.pubsubSoft : this.outputSoft;
+    const softMs = pubsub ? this.pubsubSoftMs : this.outputSoftMs;
     let over = hard > 0 && used >= hard;
     if (!over && soft > 0 && used >= soft) {
       const now = this.now();
       if (c.outputSoftSince === 0) c.outputSoftSince = now;
-      else over = now - c.outputSoftSince > this.outputSoftMs;
+      else over = now - c.outputSoftSince > softMs;
     } else if (!over) {
       c.outputSoftSince = 0;
     }
     if (!over) return false;
-    this.logger.warning(`Client id=${c.id} addr=${c.addr} closed for overcoming of output buffer limits.`);
+    const info = `id=${c.id} addr=${c.addr}`;
+    if (async) this.logger.warning(`Client ${info} scheduled to be closed ASAP for overcoming of output buffer limits.`);
+    else this.logger.warning(`Client ${info} closed for overcoming of output buffer limits.`);
     c.kill();
     return true;
   }

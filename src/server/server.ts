@@ -24,9 +24,10 @@ import { adoptForSharedReads } from './shared-reads.js';
 import { Connection } from './connection.js';
 import { ClientLimits, protectedModeDenies } from './limits.js';
 import { optionalPeerRejected, tlsServerOptions } from './tls.js';
-import { newStats, type ClientState, type CommandCaller, type EventLoopStats, type Stats } from '../commands/state.js';
-import { KeyspaceSignals, notifyFlagsFromString } from '../commands/signals.js';
+import { CLIENT_PUBSUB, newStats, type ClientState, type CommandCaller, type EventLoopStats, type Stats } from '../commands/state.js';
+import { KeyspaceSignals, NOTIFY_NEW, notifyFlagsFromString } from '../commands/signals.js';
 import { TrackingTable } from '../commands/tracking.js';
+import { PubSubRegistry } from '../commands/pubsub.js';
 import { eventLoopStats, resetEventLoopStats } from './event-loop-monitor.js';
 import type { ServerContext } from './state.js';
 import { Dispatcher } from './dispatch.js';
@@ -78,6 +79,7 @@ export class MiniKvServer implements ServerContext {
   readonly dispatcher: Dispatcher;
   readonly signals = new KeyspaceSignals();
   readonly tracking: TrackingTable;
+  readonly pubsub = new PubSubRegistry();
   readonly stats: Stats = newStats();
   readonly clients = new Map<number, ClientState>();
   readonly activeExpire: ActiveExpire;
@@ -132,13 +134,19 @@ export class MiniKvServer implements ServerContext {
     this.limits = new ClientLimits(this.config, () => this.connections, () => this.clock.now(), this.logger);
     const n = this.config.getInt('databases');
     this.dbs = [];
-    for (let i = 0; i < n; i++) this.dbs.push(new ArenaDatabase(i, { onLazyExpire: () => this.noteExpired(1) }));
+    for (let i = 0; i < n; i++) {
+      const db = new ArenaDatabase(i, { onLazyExpire: () => this.noteExpired(1) });
+      db.onExpired = (key) => this.signals.expired(db, key);
+      this.dbs.push(db);
+    }
     this.activeExpire = new ActiveExpire(() => this.dbs, this.clock, (count) => this.noteExpired(count));
-    this.signals.setNotifyFlags(notifyFlagsFromString(this.config.get('notify-keyspace-events')));
+    // Keyspace notifications are published like any message.
+    this.signals.publish = (channel, message) => this.pubsub.publish(channel, message);
+    this.setNotifyFlags(notifyFlagsFromString(this.config.get('notify-keyspace-events')));
     this.tracking = new TrackingTable(this.clients, this.signals, () => this.config.getInt('tracking-table-max-keys'));
     this.config.onChange = (name) => {
       if (name === 'hz' && this.servers.length > 0 && this.activeExpireEnabled) this.activeExpire.start(this.config.getInt('hz'));
-      if (name === 'notify-keyspace-events') this.signals.setNotifyFlags(notifyFlagsFromString(this.config.get(name)));
+      if (name === 'notify-keyspace-events') this.setNotifyFlags(notifyFlagsFromString(this.config.get(name)));
       if (name.startsWith('slowlog-') || name.startsWith('latency-')) this.observer.configure(this.config);
       this.limits.refresh();
     };
@@ -161,6 +169,13 @@ export class MiniKvServer implements ServerContext {
     this.activeExpireEnabled = enabled;
     if (!enabled) this.activeExpire.stop();
     else if (this.servers.length > 0 && this.closing === null) this.activeExpire.start(this.config.getInt('hz'));
+  }
+
+  /** notify-keyspace-events' classes; class `n` needs the store's key-added hook, installed only then. */
+  private setNotifyFlags(flags: number): void {
+    this.signals.setNotifyFlags(flags);
+    const wantNew = (flags & NOTIFY_NEW) !== 0;
+    for (const db of this.dbs) db.onCreated = wantNew ? (key) => this.signals.notify(NOTIFY_NEW, 'new', key, db.id) : null;
   }
 
   noteExpired(count: number): void {
@@ -293,6 +308,7 @@ export class MiniKvServer implements ServerContext {
       this.clients.delete(c.id);
       if (c.tx !== null) this.signals.unwatchAll(c.tx);
       this.tracking.disable(c);
+      if (c.flags & CLIENT_PUBSUB) this.pubsub.unsubscribeAll(c);
     }, adopted !== null);
     this.connections.add(conn);
     this.clients.set(conn.id, conn);

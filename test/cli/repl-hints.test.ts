@@ -84,7 +84,7 @@ describe('REPL completion', () => {
   });
 
   test('completionCallback - after "help ", commands and @groups (as redis-cli spells them), and no REPL words', () => {
-    assert.deepEqual(completionsFor('help @', entries), ['help @connection', 'help @generic', 'help @server', 'help @string', 'help @transactions']);
+    assert.deepEqual(completionsFor('help @', entries), ['help @connection', 'help @generic', 'help @pubsub', 'help @server', 'help @string', 'help @transactions']);
     assert.deepEqual(completionsFor('help @str', entries), ['help @string']);
     assert.deepEqual(completionsFor('HELP  ech', entries), ['HELP  echo']);
     assert.deepEqual(completionsFor('help qu', entries), ['help quit']);

@@ -93,8 +93,10 @@ describe('LATENCY', () => {
     await c.call('CONFIG', 'SET', 'latency-monitor-threshold', '1');
     // A fast command cannot be made to take 5 ms on demand: its share of a run is handed to the observer directly.
     srv.server.observer.observeShare(srv.server.table.lookup('get')!, 5000);
-    const [e] = items(await c.call('LATENCY', 'LATEST'));
-    assert.deepEqual(items(e!).filter((_, i) => i !== 1), ['fast-command', 5, 5]);
+    // On a loaded machine CONFIG SET itself may pass 1 ms and add a "command" event: look for ours by name.
+    const e = items(await c.call('LATENCY', 'LATEST')).find((entry) => items(entry)[0] === 'fast-command');
+    assert.ok(e !== undefined, 'a fast-command event');
+    assert.deepEqual(items(e).filter((_, i) => i !== 1), ['fast-command', 5, 5]);
     assert.ok(((await c.call('LATENCY', 'DOCTOR')) as string).includes('- The system is slow to execute Redis code paths not containing system calls.'));
     assert.equal(srv.server.observer.timeEach, true, 'a 1 ms threshold times quick commands alone');
     await c.call('CONFIG', 'SET', 'latency-monitor-threshold', '0');

@@ -27,6 +27,12 @@ export type Step =
   | { c?: number; send: string[] }
   /** Record the next `next` items this client receives. */
   | { c?: number; next: number }
+  /**
+   * Send PING <sync> and record everything this client receives up to and
+   * including its pong (`[pong, sync]` in RESP2 subscribed mode, the bulk
+   * otherwise): the pushes that arrived before it, however many.
+   */
+  | { c?: number; sync: string }
   /** Wait (for a key's time to pass: never a timing assertion). */
   | { sleep: number };
 
@@ -55,6 +61,14 @@ export async function play(port: number, scenario: Scenario): Promise<Transcript
       const c = clients[i]!;
       if ('call' in step) out.push([i, await c.call(...step.call)]);
       else if ('quiet' in step) await c.call(...step.quiet);
+      else if ('sync' in step) {
+        c.send('PING', step.sync);
+        for (;;) {
+          const item = await c.next();
+          out.push([i, item]);
+          if (item === step.sync || JSON.stringify(item) === JSON.stringify({ array: ['pong', step.sync] })) break;
+        }
+      }
       else if ('send' in step) c.send(...step.send);
       else for (let n = 0; n < step.next; n++) out.push([i, await c.next()]);
     }
