@@ -30,9 +30,15 @@ export class RawString {
   }
 }
 
-/** Any non-string value: each type is a class with a `type` name as TYPE reports it. */
+/**
+ * Any non-string value kept as an object: each type is a class with a `type`
+ * name as TYPE reports it and, once it implements value-type.ts's ValueType,
+ * the type byte (type and encoding) its record should carry. Without one,
+ * the record gets the type's large encoding.
+ */
 export interface TypedValue {
   readonly type: string;
+  readonly typeByte?: number;
 }
 
 export type StoredValue = string | RawString | TypedValue;
@@ -108,10 +114,19 @@ export interface Database {
   /** Whether a live key exists. */
   has(key: string, now: number): boolean;
   /**
-   * Stores a value. `expireAt` is an absolute time in ms, NO_EXPIRY to clear
-   * the TTL, or KEEP_TTL to keep whatever TTL the key had.
+   * The type byte (value-type.ts: type and encoding) of a live key's value,
+   * read from its record without the value; TYPE_NONE (-1) when there is no
+   * live key. Expiry is handled exactly as by get().
    */
-  set(key: string, value: StoredValue, expireAt: number): void;
+  lookupType(key: string, now: number): number;
+  /**
+   * Stores a value. `expireAt` is an absolute time in ms, NO_EXPIRY to clear
+   * the TTL, or KEEP_TTL to keep whatever TTL the key had. A string's
+   * encoding is chosen as Redis's tryObjectEncoding does (`int`, `embstr`,
+   * `raw`; a RawString is `raw`) unless `encoding` gives its type byte
+   * (INCRBYFLOAT's plain string, COPY and RENAME keeping the source's).
+   */
+  set(key: string, value: StoredValue, expireAt: number, encoding?: number): void;
   /** Deletes a live key; false when there was none. */
   delete(key: string, now: number): boolean;
   /** Absolute expiry in ms of an existing key, or NO_EXPIRY. */

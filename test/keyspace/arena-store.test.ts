@@ -680,7 +680,7 @@ describe('ArenaDatabase - randomKey and clear', () => {
     db.clear();
     assert.equal(db.size(), 0);
     assert.equal(db.expiresCount(), 0);
-    assert.deepEqual(db.arenaStats(), { pages: 0, hugePages: 0, pageBytes: 0, liveBytes: 0, freeBytes: 0, objects: 0, buckets: 4, rehashing: false, spareBuckets: 0 });
+    assert.deepEqual(db.arenaStats(), { pages: 0, hugePages: 0, pageBytes: 0, liveBytes: 0, freeBytes: 0, objects: 0, buckets: 4, rehashing: false, spareBuckets: 0, longKeys: 0 });
     assert.equal(db.get('k:1', 0), undefined);
     assert.equal(db.randomKey(0), null);
     assert.deepEqual(scanAll(db, 10, 0), []);
