@@ -15,16 +15,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DEBUG_PROTOCOL_TYPE, DEBUG_PUSH_RESP2, NO_SUCH_KEY, subcommandSyntaxError } from '../errors.js';
 import { globMatch } from '../keyspace/glob.js';
-import { RawString, type Database, type StoredValue } from '../keyspace/keyspace.js';
+import type { Database, StoredValue } from '../keyspace/keyspace.js';
+import { OBJ_ENCODING_INT, encodingNameOfByte, encodingOfByte, typeOfByte, valueTypeOf } from '../keyspace/value-type.js';
 import { MODE_RESP3 } from '../protocol/reply-writer.js';
 import type { Arg } from '../protocol/resp-parser.js';
 import { argString, parseInt64, tokenIs } from './args.js';
 import { replyHelp } from './connection.js';
-import { stringEncoding } from './string.js';
 import type { CommandContext, CommandSpec } from './table.js';
 
-/** server.h OBJ_STRING: the type code mixed into a value's digest. */
-const OBJ_STRING = 0;
 /** Redis's LRU clock: 24 bits of seconds (LRU_CLOCK_MAX). */
 const LRU_CLOCK_MAX = (1 << 24) - 1;
 /** object.c OBJ_SHARED_INTEGERS and OBJ_SHARED_REFCOUNT, as OBJECT REFCOUNT reports them. */
@@ -63,16 +61,17 @@ function uint32BE(n: number): Buffer {
   return b;
 }
 
-/** A string value's bytes (values are latin1 strings or RawStrings). */
-function valueBytes(v: string | RawString): Buffer {
-  return typeof v === 'string' ? Buffer.from(v, 'latin1') : v.bytes();
-}
-
-/** xorObjectDigest: the value's type and contents, and whether the key has a TTL. */
-function xorObjectDigest(db: Database, key: string, digest: Buffer, v: StoredValue): void {
-  if (typeof v === 'string' || v instanceof RawString) {
-    mixDigest(digest, uint32BE(OBJ_STRING));
-    mixDigest(digest, valueBytes(v));
+/**
+ * xorObjectDigest: the value's type and elements (through its ValueType's
+ * forEach), and whether the key has a TTL. Types without an implementation
+ * yet add only the TTL mark.
+ */
+function xorObjectDigest(db: Database, key: string, digest: Buffer, v: StoredValue, now: number): void {
+  const t = db.lookupType(key, now);
+  const type = valueTypeOf(typeOfByte(t));
+  if (type !== undefined) {
+    mixDigest(digest, uint32BE(type.id));
+    type.forEach(v, (element) => mixDigest(digest, element));
   }
   if (db.getExpire(key) !== -1) xorDigest(digest, Buffer.from('!!expire!!', 'latin1'));
 }
@@ -91,7 +90,7 @@ function datasetDigest(ctx: CommandContext): Buffer {
       if (v === undefined) continue;
       const digest = Buffer.alloc(20);
       mixDigest(digest, Buffer.from(key, 'latin1'));
-      xorObjectDigest(db, key, digest, v);
+      xorObjectDigest(db, key, digest, v, ctx.now);
       xorDigest(final, digest);
     }
   }
@@ -100,57 +99,29 @@ function datasetDigest(ctx: CommandContext): Buffer {
 
 // ---- DEBUG OBJECT ----------------------------------------------------------
 
-/** rdb.c rdbEncodeInteger's size for a value that fits 32 bits, else 0. */
-function rdbIntLength(n: bigint): number {
-  if (n >= -128n && n <= 127n) return 2;
-  if (n >= -32768n && n <= 32767n) return 3;
-  if (n >= -2147483648n && n <= 2147483647n) return 5;
-  return 0;
-}
-
-/** rdb.c rdbSaveLen's size for a length. */
-function rdbLenLength(n: number): number {
-  return n < 1 << 6 ? 1 : n < 1 << 14 ? 2 : n <= 0xffffffff ? 5 : 9;
-}
-
-/**
- * rdbSavedObjectLen for a string: an integer that fits 32 bits in its
- * integer encoding, anything else as length and bytes. Redis compresses
- * strings over 20 bytes with LZF when that saves space; mini-kv reports the
- * uncompressed size.
- */
-function serializedLength(v: string | RawString): number {
-  const len = typeof v === 'string' ? v.length : v.length;
-  if (typeof v === 'string' && len <= 11) {
-    const n = parseInt64(v);
-    if (n !== null) {
-      const l = rdbIntLength(n);
-      if (l > 0) return l;
-    }
-  }
-  return rdbLenLength(len) + len;
-}
-
 // DEBUG OBJECT key
+// Encoding from the record's type byte; serializedlength is the size of the
+// value's RDB form (ValueType.serialize: Redis compresses strings over 20
+// bytes with LZF when that saves space, mini-kv reports the uncompressed
+// size), 0 for a type without an implementation yet. refcount is Redis's
+// shared-integer INT_MAX for an `int` 0..9999.
 function debugObject(ctx: CommandContext, key: string): void {
   const v = ctx.db.get(key, ctx.now);
   if (v === undefined) {
     ctx.reply.error(NO_SUCH_KEY);
     return;
   }
-  if (!(typeof v === 'string' || v instanceof RawString)) {
-    const enc = (v as { encoding?: string }).encoding ?? 'raw';
-    ctx.reply.simple(`Value at:${fakeAddress(key)} refcount:1 encoding:${enc} serializedlength:0 lru:${lruClock(ctx)} lru_seconds_idle:0`);
-    return;
-  }
-  const enc = stringEncoding(v);
+  const t = ctx.db.lookupType(key, ctx.now);
+  const enc = encodingOfByte(t);
+  const type = valueTypeOf(typeOfByte(t));
+  const serialized = type === undefined ? 0 : type.serialize(v, enc).length;
   let refcount = 1;
-  if (enc === 'int') {
-    const n = parseInt64(v as string);
+  if (enc === OBJ_ENCODING_INT && typeof v === 'string') {
+    const n = parseInt64(v);
     if (n !== null && n >= 0n && n < BigInt(OBJ_SHARED_INTEGERS)) refcount = OBJ_SHARED_REFCOUNT;
   }
   // No per-key access clock here (OBJECT IDLETIME answers 0): lru is now, idle 0.
-  ctx.reply.simple(`Value at:${fakeAddress(key)} refcount:${refcount} encoding:${enc} serializedlength:${serializedLength(v)} lru:${lruClock(ctx)} lru_seconds_idle:0`);
+  ctx.reply.simple(`Value at:${fakeAddress(key)} refcount:${refcount} encoding:${encodingNameOfByte(t)} serializedlength:${serialized} lru:${lruClock(ctx)} lru_seconds_idle:0`);
 }
 
 function lruClock(ctx: CommandContext): number {
@@ -285,7 +256,7 @@ function debugCommand(ctx: CommandContext, argv: Arg[]): void {
       const key = argString(argv[j]!);
       const digest = Buffer.alloc(20);
       const v = ctx.db.get(key, ctx.now);
-      if (v !== undefined) xorObjectDigest(ctx.db, key, digest, v);
+      if (v !== undefined) xorObjectDigest(ctx.db, key, digest, v, ctx.now);
       ctx.reply.simple(digest.toString('hex'));
     }
   } else if (tokenIs(sub, 'PROTOCOL') && argc === 3) {

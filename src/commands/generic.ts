@@ -14,10 +14,10 @@ import { NOTIFY_GENERIC } from './signals.js';
 import { KEY_ARG, KEYS_ARG, keyRange, type ArgSpec, type CommandContext, type CommandSpec, type KeySpec } from './table.js';
 import type { Arg } from '../protocol/resp-parser.js';
 import { argString, parseInt64, parseSafeInt, tokenIs, INT64_MAX, INT64_MIN } from './args.js';
-import { lookupRead } from './lookup.js';
+import { lookupRead, lookupTypeRead } from './lookup.js';
 import { globMatch } from '../keyspace/glob.js';
-import { stringEncoding } from './string.js';
-import { NO_EXPIRY, RawString, typeName, type Database, type StoredValue } from '../keyspace/keyspace.js';
+import { NO_EXPIRY, typeName, type Database, type StoredValue } from '../keyspace/keyspace.js';
+import { OBJ_ENCODING_INT, TYPE_NONE, encodingNameOfByte, encodingOfByte, typeNameOfByte, typeOfByte, valueTypeOf } from '../keyspace/value-type.js';
 import {
   DB_INDEX_OUT_OF_RANGE,
   EXPIRE_OPTIONS_CONFLICT,
@@ -77,8 +77,8 @@ function touchCommand(ctx: CommandContext, argv: Arg[]): void {
 
 // TYPE key
 function typeCommand(ctx: CommandContext, argv: Arg[]): void {
-  const v = lookupRead(ctx, argString(argv[1]!));
-  ctx.reply.simple(v === undefined ? 'none' : typeName(v));
+  const t = lookupTypeRead(ctx, argString(argv[1]!));
+  ctx.reply.simple(t === TYPE_NONE ? 'none' : typeNameOfByte(t));
 }
 
 // ---------------------------------------------------------------------------
@@ -260,6 +260,7 @@ function renameGeneric(ctx: CommandContext, argv: Arg[], nx: boolean): void {
     return;
   }
   const expire = db.getExpire(src);
+  const typeByte = db.lookupType(src, ctx.now);
   if (db.has(dst, ctx.now)) {
     if (nx) {
       ctx.reply.integer(0);
@@ -268,7 +269,7 @@ function renameGeneric(ctx: CommandContext, argv: Arg[], nx: boolean): void {
     db.delete(dst, ctx.now);
   }
   db.delete(src, ctx.now);
-  db.set(dst, value, expire);
+  db.set(dst, value, expire, typeByte);
   const signals = ctx.server.signals;
   signals.dirty++;
   signals.modified(db, src);
@@ -326,8 +327,9 @@ function moveCommand(ctx: CommandContext, argv: Arg[]): void {
     return;
   }
   const expire = src.getExpire(key);
+  const typeByte = src.lookupType(key, ctx.now);
   src.delete(key, ctx.now);
-  dst.set(key, value, expire);
+  dst.set(key, value, expire, typeByte);
   const signals = ctx.server.signals;
   signals.dirty++;
   signals.modified(src, key);
@@ -338,20 +340,13 @@ function moveCommand(ctx: CommandContext, argv: Arg[]): void {
 }
 
 /**
- * A copy of a value that shares nothing mutable with it. Latin1 strings are
- * immutable and shared as is; a RawString is grown in place by APPEND and
- * SETRANGE, so it is copied. Later types (hash, list, …) provide `clone()`.
+ * A copy of a value that shares nothing mutable with it, made by its type's
+ * ValueType.clone (a latin1 string is shared as is, a RawString copied).
  */
-function duplicateValue(v: StoredValue): StoredValue {
-  if (typeof v === 'string') return v;
-  if (v instanceof RawString) {
-    const bytes = Buffer.allocUnsafe(v.length);
-    v.buf.copy(bytes, 0, 0, v.length);
-    return new RawString(bytes, v.length);
-  }
-  const cloneable = v as { clone?: () => StoredValue };
-  if (typeof cloneable.clone === 'function') return cloneable.clone();
-  throw new Error(`COPY: values of type ${v.type} cannot be duplicated yet`);
+function duplicateValue(v: StoredValue, typeByte: number): StoredValue {
+  const type = valueTypeOf(typeOfByte(typeByte));
+  if (type === undefined) throw new Error(`COPY: values of type ${typeNameOfByte(typeByte)} cannot be duplicated yet`);
+  return type.clone(v);
 }
 
 // COPY source destination [DB destination-db] [REPLACE]
@@ -391,7 +386,9 @@ function copyCommand(ctx: CommandContext, argv: Arg[]): void {
     }
     dst.delete(newkey, ctx.now);
   }
-  dst.set(newkey, duplicateValue(value), src.getExpire(key));
+  // dupStringObject and its kin keep the source's encoding.
+  const typeByte = src.lookupType(key, ctx.now);
+  dst.set(newkey, duplicateValue(value, typeByte), src.getExpire(key), typeByte);
   ctx.server.signals.changed(dst, newkey, NOTIFY_GENERIC, 'copy_to');
   ctx.reply.integer(1);
 }
@@ -413,16 +410,12 @@ function objectLookupOrReply(ctx: CommandContext, argv: Arg[]): StoredValue | un
   return v;
 }
 
-/** The encoding OBJECT ENCODING names; other types will carry their own. */
-function encodingOf(v: StoredValue): string {
-  if (typeof v === 'string' || v instanceof RawString) return stringEncoding(v);
-  return (v as { encoding?: string }).encoding ?? 'raw';
-}
-
 // OBJECT ENCODING key
+// The record's type byte names it (value-type.ts), as Redis's strEncoding(o->encoding).
 function objectEncodingCommand(ctx: CommandContext, argv: Arg[]): void {
-  const v = objectLookupOrReply(ctx, argv);
-  if (v !== undefined) ctx.reply.bulk(encodingOf(v));
+  const t = lookupTypeRead(ctx, argString(argv[2]!));
+  if (t === TYPE_NONE) ctx.reply.nullBulk();
+  else ctx.reply.bulk(encodingNameOfByte(t));
 }
 
 // OBJECT REFCOUNT key
@@ -433,7 +426,8 @@ function objectRefcountCommand(ctx: CommandContext, argv: Arg[]): void {
   const v = objectLookupOrReply(ctx, argv);
   if (v === undefined) return;
   let shared = false;
-  if (typeof v === 'string' && v.length <= 4 && !sharedIntegersForbidden(ctx)) {
+  const t = ctx.db.lookupType(argString(argv[2]!), ctx.now);
+  if (encodingOfByte(t) === OBJ_ENCODING_INT && typeof v === 'string' && v.length <= 4 && !sharedIntegersForbidden(ctx)) {
     const n = parseSafeInt(v);
     shared = n >= 0 && n < OBJ_SHARED_INTEGERS;
   }

@@ -4,6 +4,7 @@
  * look keys up with ctx.db directly: Redis does not count those.
  */
 import type { StoredValue } from '../keyspace/keyspace.js';
+import { TYPE_NONE } from '../keyspace/value-type.js';
 import { NOTIFY_KEY_MISS } from './signals.js';
 import type { CommandContext } from './table.js';
 
@@ -13,6 +14,18 @@ export function lookupRead(ctx: CommandContext, key: string): StoredValue | unde
   if (v === undefined) keyMissed(ctx, key);
   else ctx.server.stats.keyspaceHits++;
   return v;
+}
+
+/**
+ * lookupRead for a key's type byte (value-type.ts) rather than its value:
+ * TYPE and OBJECT ENCODING read the record's type layer, counting the hit or
+ * miss the same way. TYPE_NONE when there is no live key.
+ */
+export function lookupTypeRead(ctx: CommandContext, key: string): number {
+  const t = ctx.db.lookupType(key, ctx.now);
+  if (t === TYPE_NONE) keyMissed(ctx, key);
+  else ctx.server.stats.keyspaceHits++;
+  return t;
 }
 
 /** A read found no key: keyspace_misses, and the `keymiss` event (class m). */

@@ -25,6 +25,7 @@ import '../protocol/buffer-ext.js';
 import { keyMissed, lookupRead } from './lookup.js';
 import { addLongDouble, formatLongDouble, parseLongDouble, type LongDouble } from './long-double.js';
 import { KEEP_TTL, LOOKUP_MISSING, LOOKUP_VALUE, NO_EXPIRY, RawString, type StoredValue } from '../keyspace/keyspace.js';
+import { STRING_RAW, encodingNameOfByte, plainStringEncoding, stringEncodingOfText } from '../keyspace/value-type.js';
 import {
   DECR_OVERFLOW, INCR_FLOAT_NAN, NOT_FLOAT, NOT_INTEGER, OFFSET_OUT_OF_RANGE, OVERFLOW, STRING_TOO_LONG,
   SYNTAX_ERR, WRONGTYPE, invalidExpireTime, wrongArity,
@@ -34,8 +35,6 @@ import {
 
 /** Redis's SDS_MAX_PREALLOC: below it a growing string doubles, past it grows by this much. */
 const SDS_MAX_PREALLOC = 1024 * 1024; // bytes
-/** Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT: longer strings are `raw`. */
-const OBJ_ENCODING_EMBSTR_SIZE_LIMIT = 44; // bytes
 /** Longest text of a 64-bit integer ("-9223372036854775808"). */
 const MAX_INT64_CHARS = 20;
 /** Redis's MAX_LONG_DOUBLE_CHARS: longer text is never a valid float. */
@@ -100,15 +99,13 @@ function maxBulkLen(ctx: CommandContext): number {
 }
 
 /**
- * OBJECT ENCODING of a string value, as Redis's tryObjectEncoding leaves it:
- * `int` for the canonical text of a 64-bit integer (at most 20 characters,
- * what INCR stores), `embstr` up to 44 bytes, `raw` beyond, and `raw` for
- * any value built in place (APPEND, SETRANGE).
+ * OBJECT ENCODING of a string value written by SET and its kin, as Redis's
+ * tryObjectEncoding leaves it (value-type.ts decides; the store records it
+ * in the key's type byte): `int`, `embstr` up to 44 bytes, `raw` beyond,
+ * and `raw` for any value built in place (APPEND, SETRANGE).
  */
-export function stringEncoding(v: string | RawString): 'int' | 'embstr' | 'raw' {
-  if (typeof v !== 'string') return 'raw';
-  if (v.length <= MAX_INT64_CHARS && parseInt64(v) !== null) return 'int';
-  return v.length <= OBJ_ENCODING_EMBSTR_SIZE_LIMIT ? 'embstr' : 'raw';
+export function stringEncoding(v: string | RawString): string {
+  return encodingNameOfByte(typeof v === 'string' ? stringEncodingOfText(v) : STRING_RAW);
 }
 
 /**
@@ -688,7 +685,8 @@ function incrbyfloatCommand(ctx: CommandContext, argv: Arg[]): void {
     return;
   }
   const text = formatLongDouble(sum);
-  ctx.db.set(key, text, KEEP_TTL);
+  // createStringObject, not tryObjectEncoding: "3" from INCRBYFLOAT is `embstr`, as in Redis.
+  ctx.db.set(key, text, KEEP_TTL, plainStringEncoding(text.length));
   ctx.server.signals.changed(ctx.db, key, NOTIFY_STRING, 'incrbyfloat');
   ctx.reply.bulk(text);
 }
