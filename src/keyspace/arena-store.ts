@@ -257,7 +257,7 @@ export class ArenaDatabase extends HashIndex implements Database {
     // Too big for a record: kept as a string, as set() would keep it.
     const src = Buffer.from(value.buffer, value.byteOffset + valueOffset, valueLength);
     const obj: StoredValue = valueLength <= MAX_STRING_VALUE ? src.latin1Slice(0, valueLength) : new RawString(Buffer.from(src), valueLength);
-    this.applyExpire(this.store(key, keyOffset, keyLength, 0, obj, STRING_RAW), expireAt);
+    this.applyExpire(this.store(key, keyOffset, keyLength, 0, obj, stringEncodingOfBytes(value, valueOffset, valueLength)), expireAt);
   }
 
   setFoundBytes(value: Uint8Array, valueOffset: number, valueLength: number, expireAt: number): void {
@@ -300,8 +300,9 @@ export class ArenaDatabase extends HashIndex implements Database {
       this.applyExpire(a, expireAt);
       return;
     }
-    // A string too long for a record, or a RawString, is `raw` whatever it holds (or as the caller says).
-    const typeByte = typeof value === 'string' || value instanceof RawString ? (encoding ?? STRING_RAW) : typeByteOfValue(value);
+    // A string too long for a record (or under a long key) is encoded by its
+    // contents as above; a RawString is `raw` whatever it holds.
+    const typeByte = typeof value === 'string' || value instanceof RawString ? (encoding ?? typeByteOfValue(value)) : typeByteOfValue(value);
     this.applyExpire(this.store(scratch, 0, n, 0, value, typeByte), expireAt);
   }
 
