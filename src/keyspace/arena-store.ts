@@ -43,7 +43,7 @@ import { ObjectTable } from './object-table.js';
 import { DEFAULT_PAGE_SIZE, HUGE_CLASS, MAX_CLASS_SIZE, PageAllocator, sizeClassOf } from './pages.js';
 import { HANDLE_MASK, KEY_LEN_ESCAPE, KEY_LEN_MASK, OBJECT_BIT, RECORD_HEADER, TYPE_SHIFT, W_HASH, W_KEY, W_NEXT, W_TTL, W_VALUE } from './record.js';
 import { TtlIndex } from './ttl-index.js';
-import { STRING_RAW, TYPE_NONE, stringEncodingOfBytes, stringEncodingOfText, typeByteOfValue, typeOfByte, valueTypeOf, OBJ_STRING } from './value-type.js';
+import { OBJ_STRING, TYPE_NONE, encodingOfByte, stringEncodingOfBytes, stringEncodingOfText, typeByteOfValue, typeOfByte, valueTypeOf } from './value-type.js';
 
 export { HASH_SEED, hashBytes } from './hash-index.js';
 export { HUGE_CLASS, MAX_CLASS_SIZE, SIZE_CLASS_BYTES, sizeClassOf, DEFAULT_PAGE_SIZE } from './pages.js';
@@ -237,9 +237,15 @@ export class ArenaDatabase extends HashIndex implements Database {
     const w = (a & this.offMask) << 1;
     const vword = words[w + W_VALUE]!;
     if (vword < 0) return this.objects.get(vword & HANDLE_MASK);
-    const type = typeOfByte(words[w + W_KEY]! >>> TYPE_SHIFT);
-    if (type !== OBJ_STRING) throw new Error(`valueOf: no decoder for packed records of type ${valueTypeOf(type)?.name ?? type}`);
+    const tb = words[w + W_KEY]! >>> TYPE_SHIFT;
     const start = (w << 2) + RECORD_HEADER + this.keyLength(a);
+    const type = typeOfByte(tb);
+    if (type !== OBJ_STRING) {
+      // A packed collection (none yet): its type decodes the payload.
+      const decode = valueTypeOf(type)?.fromRecord;
+      if (decode === undefined) throw new Error(`no decoder for packed records of type ${type}`);
+      return decode(encodingOfByte(tb), this.pageBuf[a >>> this.offBits]!, start, vword);
+    }
     return this.pageBuf[a >>> this.offBits]!.latin1Slice(start, start + vword);
   }
 

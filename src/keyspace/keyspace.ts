@@ -7,7 +7,10 @@
  * Keys are latin1 strings (one character per byte, so any bytes round-trip).
  * A string value is a latin1 string, or a RawString when it was built in place
  * (APPEND, SETRANGE) or is too long for a JavaScript string. Other types
- * (hash, list, …) will be objects with a `type` field.
+ * (hash, list, …) will be objects with a `type` field, or packed bytes in
+ * their record. Every stored value's type and encoding is also a type byte
+ * in its record (value-type.ts), which lookupType() reads without the value:
+ * TYPE, OBJECT ENCODING and DEBUG OBJECT answer from it.
  *
  * Time is always passed in: every operation that may meet an expired key
  * takes the command's time snapshot `now` (milliseconds since the epoch) and

@@ -95,6 +95,13 @@ export interface ValueType {
    * exist, and DEBUG OBJECT's serializedlength.
    */
   serialize(value: StoredValue, encoding: number): Uint8Array;
+  /**
+   * For a type with a packed encoding held in the record itself (the next
+   * types' listpack and intset forms; docs/keyspace.md): the value of the
+   * payload `buf[offset, offset + length)` as get() returns it. Strings
+   * leave it out: the store reads their bytes itself.
+   */
+  fromRecord?(encoding: number, buf: Buffer, offset: number, length: number): StoredValue;
 }
 
 // ---- strings -----------------------------------------------------------------
