@@ -37,24 +37,28 @@
  */
 import '../protocol/buffer-ext.js';
 import { globMatch } from './glob.js';
-import { HASH_SEED, HashIndex, DEFAULT_INITIAL_BUCKETS, PREFAULT_MIN_BUCKETS, hashBytes } from './hash-index.js';
+import { HashIndex, DEFAULT_INITIAL_BUCKETS, PREFAULT_MIN_BUCKETS } from './hash-index.js';
 import { KEEP_TTL, LOOKUP_BYTES, LOOKUP_MISSING, LOOKUP_VALUE, NO_EXPIRY, RawString, type ByteView, type Database, type ExpireStepResult, type StoredValue } from './keyspace.js';
 import { ObjectTable } from './object-table.js';
-import { DEFAULT_PAGE_SIZE, HUGE_CLASS, MAX_CLASS_SIZE, PageAllocator, sizeClassOf } from './pages.js';
-import { HANDLE_MASK, KEY_LEN_ESCAPE, KEY_LEN_MASK, OBJECT_BIT, RECORD_HEADER, TYPE_SHIFT, W_HASH, W_KEY, W_NEXT, W_TTL, W_VALUE } from './record.js';
+import { DEFAULT_PAGE_SIZE, MAX_CLASS_SIZE as PAGES_MAX_CLASS_SIZE, PageAllocator, sizeClassOf } from './pages.js';
 import { TtlIndex } from './ttl-index.js';
-import { OBJ_STRING, TYPE_NONE, encodingOfByte, stringEncodingOfBytes, stringEncodingOfText, typeByteOfValue, typeOfByte, valueTypeOf } from './value-type.js';
+import { OBJ_STRING, STRING_BY_CONTENT, TYPE_NONE, encodingOfByte, stringEncodingOfBytes, typeByteOfValue, typeOfByte, valueTypeOf } from './value-type.js';
+import { R, W } from './record.js';
 
 export { HASH_SEED, hashBytes } from './hash-index.js';
 export { HUGE_CLASS, MAX_CLASS_SIZE, SIZE_CLASS_BYTES, sizeClassOf, DEFAULT_PAGE_SIZE } from './pages.js';
 export { RECORD_HEADER, KEY_LEN_ESCAPE } from './record.js';
 
+/** pages.ts's largest shared-page record, as this module's own binding (the hot paths test it). */
+const MAX_CLASS_SIZE = PAGES_MAX_CLASS_SIZE;
 /** Keys copied byte by byte in JavaScript below this length; natively above. */
 const SHORT_COPY = 48;
 /** Longest string value kept as a JavaScript string; longer ones become a RawString (V8's limit is about 2^29). */
 const MAX_STRING_VALUE = 1 << 28;
 /** The key word's type bits: non-zero for any type but a string (OBJ_STRING is 0). */
 const NON_STRING_BITS = 0xf0000000 | 0;
+/** The key word's type byte for a string encoded by its contents (value-type.ts OBJ_ENCODING_BY_CONTENT). */
+const BY_CONTENT_BITS = STRING_BY_CONTENT << R.TYPE_SHIFT;
 
 /**
  * Where string keys are written as bytes before a lookup. Shared by every
@@ -156,15 +160,15 @@ export class ArenaDatabase extends HashIndex implements Database {
   // Lookups
 
   getBytes(key: Uint8Array, offset: number, length: number, now: number, view: ByteView): number {
-    const a = this.find(key, offset, length, hashBytes(key, offset, length, HASH_SEED));
+    const a = this.find(key, offset, length, this.hash(key, offset, length));
     if (a === 0) return LOOKUP_MISSING;
     const words = this.pageI32[a >>> this.offBits]!;
     const w = (a & this.offMask) << 1;
-    if (words[w + W_TTL] !== 0 && this.expireFound(a, now)) return LOOKUP_MISSING;
-    const vword = words[w + W_VALUE]!;
-    if (vword < 0 || (words[w + W_KEY]! & NON_STRING_BITS) !== 0) return LOOKUP_VALUE;
+    if (words[w + W.TTL] !== 0 && this.expireFound(a, now)) return LOOKUP_MISSING;
+    const vword = words[w + W.VALUE]!;
+    if (vword < 0 || (words[w + W.KEY]! & NON_STRING_BITS) !== 0) return LOOKUP_VALUE;
     view.buf = this.pageBuf[a >>> this.offBits]!;
-    view.offset = (w << 2) + RECORD_HEADER + length;
+    view.offset = (w << 2) + R.HEADER + length;
     view.length = vword;
     this.readable = a;
     return LOOKUP_BYTES;
@@ -185,7 +189,12 @@ export class ArenaDatabase extends HashIndex implements Database {
   lookupType(key: string, now: number): number {
     const a = this.findString(key);
     if (a === 0 || (this.ttlPos(a) !== 0 && this.expireFound(a, now))) return TYPE_NONE;
-    return this.pageI32[a >>> this.offBits]![((a & this.offMask) << 1) + W_KEY]! >>> TYPE_SHIFT;
+    const words = this.pageI32[a >>> this.offBits]!;
+    const w = (a & this.offMask) << 1;
+    const t = words[w + W.KEY]! >>> R.TYPE_SHIFT;
+    if (t !== STRING_BY_CONTENT) return t;
+    // A string in its record, encoded as tryObjectEncoding would have: decide now.
+    return stringEncodingOfBytes(this.pageBuf[a >>> this.offBits]!, (w << 2) + R.HEADER + this.keyLength(a), words[w + W.VALUE]!);
   }
 
   getExpire(key: string): number {
@@ -196,12 +205,12 @@ export class ArenaDatabase extends HashIndex implements Database {
   /** The record of a latin1 string key (written into `scratch` as bytes first), or 0. */
   private findString(key: string): number {
     const n = keyToScratch(key);
-    return this.find(scratch, 0, n, hashBytes(scratch, 0, n, HASH_SEED));
+    return this.find(scratch, 0, n, this.hash(scratch, 0, n));
   }
 
   /** Record `a`'s position + 1 in the TTL index; 0 when it has no TTL. */
   private ttlPos(a: number): number {
-    return this.pageI32[a >>> this.offBits]![((a & this.offMask) << 1) + W_TTL]!;
+    return this.pageI32[a >>> this.offBits]![((a & this.offMask) << 1) + W.TTL]!;
   }
 
   /** Record `a`'s absolute expiry in ms, or NO_EXPIRY. */
@@ -235,10 +244,10 @@ export class ArenaDatabase extends HashIndex implements Database {
   private recordValue(a: number): StoredValue {
     const words = this.pageI32[a >>> this.offBits]!;
     const w = (a & this.offMask) << 1;
-    const vword = words[w + W_VALUE]!;
-    if (vword < 0) return this.objects.get(vword & HANDLE_MASK);
-    const tb = words[w + W_KEY]! >>> TYPE_SHIFT;
-    const start = (w << 2) + RECORD_HEADER + this.keyLength(a);
+    const vword = words[w + W.VALUE]!;
+    if (vword < 0) return this.objects.get(vword & R.HANDLE_MASK);
+    const tb = words[w + W.KEY]! >>> R.TYPE_SHIFT;
+    const start = (w << 2) + R.HEADER + this.keyLength(a);
     const type = typeOfByte(tb);
     if (type !== OBJ_STRING) {
       // A packed collection (none yet): its type decodes the payload.
@@ -253,9 +262,9 @@ export class ArenaDatabase extends HashIndex implements Database {
   // Writes
 
   setBytes(key: Uint8Array, keyOffset: number, keyLength: number, value: Uint8Array, valueOffset: number, valueLength: number, expireAt: number): void {
-    if (RECORD_HEADER + keyLength + valueLength <= MAX_CLASS_SIZE) {
-      const a = this.store(key, keyOffset, keyLength, valueLength, null, stringEncodingOfBytes(value, valueOffset, valueLength));
-      const start = ((a & this.offMask) << 3) + RECORD_HEADER + keyLength;
+    if (R.HEADER + keyLength + valueLength <= MAX_CLASS_SIZE) {
+      const a = this.store(key, keyOffset, keyLength, valueLength, null, STRING_BY_CONTENT);
+      const start = ((a & this.offMask) << 3) + R.HEADER + keyLength;
       copyBytes(value, valueOffset, this.pageBuf[a >>> this.offBits]!, start, valueLength);
       this.applyExpire(a, expireAt);
       return;
@@ -272,32 +281,33 @@ export class ArenaDatabase extends HashIndex implements Database {
     const page = a >>> this.offBits;
     const words = this.pageI32[page]!;
     const w = (a & this.offMask) << 1;
-    const klen = this.keyLength(a);
-    const oldV = words[w + W_VALUE]!;
+    const kword = words[w + W.KEY]!;
+    let klen = kword & R.KEY_LEN_MASK;
+    if (klen === R.KEY_LEN_ESCAPE) klen = this.keyLength(a);
+    const oldV = words[w + W.VALUE]!;
     // The common case (INCR's next number, of about the same length): a byte
     // value whose record keeps its size class is rewritten where it is, as
     // store() would, without store()'s look at the key and the chain.
-    const size = RECORD_HEADER + klen + valueLength;
-    if (oldV >= 0 && size <= MAX_CLASS_SIZE && sizeClassOf(size) === sizeClassOf(RECORD_HEADER + klen + oldV)) {
-      words[w + W_VALUE] = valueLength;
-      words[w + W_KEY] = (stringEncodingOfBytes(value, valueOffset, valueLength) << TYPE_SHIFT) | (words[w + W_KEY]! & KEY_LEN_MASK);
-      copyBytes(value, valueOffset, this.pageBuf[page]!, (w << 2) + RECORD_HEADER + klen, valueLength);
+    if (oldV >= 0 && (valueLength === oldV || sameClass(R.HEADER + klen + valueLength, R.HEADER + klen + oldV))) {
+      words[w + W.VALUE] = valueLength;
+      words[w + W.KEY] = BY_CONTENT_BITS | (kword & R.KEY_LEN_MASK);
+      copyBytes(value, valueOffset, this.pageBuf[page]!, (w << 2) + R.HEADER + klen, valueLength);
       this.applyExpire(a, expireAt);
       return;
     }
     // Otherwise the key is passed as the record's own bytes, which store()
     // recognises without comparing; a move to a bigger record copies them
     // before the old record is freed.
-    this.setBytes(this.pageBuf[page]!, (w << 2) + RECORD_HEADER, klen, value, valueOffset, valueLength, expireAt);
+    this.setBytes(this.pageBuf[page]!, (w << 2) + R.HEADER, klen, value, valueOffset, valueLength, expireAt);
   }
 
   set(key: string, value: StoredValue, expireAt: number, encoding?: number): void {
     const n = keyToScratch(key);
-    if (typeof value === 'string' && RECORD_HEADER + n + value.length <= MAX_CLASS_SIZE) {
+    if (typeof value === 'string' && R.HEADER + n + value.length <= MAX_CLASS_SIZE) {
       const vlen = value.length;
-      const a = this.store(scratch, 0, n, vlen, null, encoding ?? stringEncodingOfText(value));
+      const a = this.store(scratch, 0, n, vlen, null, encoding ?? STRING_BY_CONTENT);
       const buf = this.pageBuf[a >>> this.offBits]!;
-      const start = ((a & this.offMask) << 3) + RECORD_HEADER + n;
+      const start = ((a & this.offMask) << 3) + R.HEADER + n;
       if (vlen <= SHORT_COPY) {
         for (let i = 0; i < vlen; i++) buf[start + i] = value.charCodeAt(i);
       } else {
@@ -325,72 +335,84 @@ export class ArenaDatabase extends HashIndex implements Database {
     let h: number;
     let old: number;
     const last = this.lastFound;
-    const code = klen < KEY_LEN_ESCAPE ? klen : KEY_LEN_ESCAPE;
-    const kword = (typeByte << TYPE_SHIFT) | code;
+    const code = klen < R.KEY_LEN_ESCAPE ? klen : R.KEY_LEN_ESCAPE;
     if (
       this.lastLinks === this.links &&
-      (this.pageI32[last >>> this.offBits]![((last & this.offMask) << 1) + W_KEY]! & KEY_LEN_MASK) === code &&
+      (this.pageI32[last >>> this.offBits]![((last & this.offMask) << 1) + W.KEY]! & R.KEY_LEN_MASK) === code &&
       // The record's own key bytes (setFoundBytes) need no comparing.
-      ((key === this.pageBuf[last >>> this.offBits] && off === ((last & this.offMask) << 3) + RECORD_HEADER) || this.keyEquals(last, key, off, klen))
+      ((key === this.pageBuf[last >>> this.offBits] && off === ((last & this.offMask) << 3) + R.HEADER) || this.keyEquals(last, key, off, klen))
     ) {
       // The key find() found last, nothing moved since: its chain position holds.
       h = this.lastHash;
       old = last;
     } else {
-      h = hashBytes(key, off, klen, HASH_SEED);
+      h = this.hash(key, off, klen);
       old = this.find(key, off, klen, h);
     }
-    const size = RECORD_HEADER + klen + (obj === null ? vlen : 0);
-    if (old !== 0) {
-      const words = this.pageI32[old >>> this.offBits]!;
-      const w = (old & this.offMask) << 1;
-      const oldV = words[w + W_VALUE]!;
-      const oldSize = RECORD_HEADER + klen + (oldV < 0 ? 0 : oldV);
-      const cls = sizeClassOf(size);
-      if (cls === sizeClassOf(oldSize) && cls !== HUGE_CLASS) {
-        // In place.
-        words[w + W_KEY] = kword;
-        if (obj !== null) {
-          if (oldV < 0) this.objects.replace(oldV & HANDLE_MASK, obj);
-          else words[w + W_VALUE] = OBJECT_BIT | this.objects.add(obj);
-        } else {
-          if (oldV < 0) this.objects.release(oldV & HANDLE_MASK);
-          words[w + W_VALUE] = vlen;
-        }
-        return old;
-      }
-      // A new record in the old one's place in its chain.
-      const a = this.pages.allocate(size);
-      const nw = this.pageI32[a >>> this.offBits]!;
-      const x = (a & this.offMask) << 1;
-      nw[x + W_NEXT] = words[w + W_NEXT]!;
-      nw[x + W_HASH] = h;
-      nw[x + W_KEY] = kword;
-      nw[x + W_TTL] = words[w + W_TTL]!;
-      this.setLongKeyLength(a, klen);
-      copyBytes(key, off, this.pageBuf[a >>> this.offBits]!, (x << 2) + RECORD_HEADER, klen);
+    if (old === 0) return this.addRecord(key, off, klen, vlen, obj, typeByte, h);
+    const size = R.HEADER + klen + (obj === null ? vlen : 0);
+    const words = this.pageI32[old >>> this.offBits]!;
+    const w = (old & this.offMask) << 1;
+    const oldV = words[w + W.VALUE]!;
+    const oldSize = R.HEADER + klen + (oldV < 0 ? 0 : oldV);
+    // Same size (a SET of a value as long as the last, most INCRs) or same class: in place.
+    if (size === oldSize ? size <= MAX_CLASS_SIZE : sameClass(size, oldSize)) {
+      words[w + W.KEY] = (typeByte << R.TYPE_SHIFT) | code;
       if (obj !== null) {
-        nw[x + W_VALUE] = oldV < 0 ? oldV : OBJECT_BIT | this.objects.add(obj);
-        if (oldV < 0) this.objects.replace(oldV & HANDLE_MASK, obj);
+        if (oldV < 0) this.objects.replace(oldV & R.HANDLE_MASK, obj);
+        else words[w + W.VALUE] = R.OBJECT_BIT | this.objects.add(obj);
       } else {
-        nw[x + W_VALUE] = vlen;
-        if (oldV < 0) this.objects.release(oldV & HANDLE_MASK);
+        if (oldV < 0) this.objects.release(oldV & R.HANDLE_MASK);
+        words[w + W.VALUE] = vlen;
       }
-      this.replaceFound(a);
-      const ttl = nw[x + W_TTL]!;
-      if (ttl !== 0) this.ttl.moved(ttl, a);
-      this.freeRecord(old, oldSize);
-      return a;
+      return old;
     }
+    return this.moveRecord(old, key, off, klen, size, oldSize, vlen, obj, typeByte, h);
+  }
+
+  /**
+   * store() for a key whose new size needs another size class: a new record
+   * in the old one's place in its chain (find() has just left that place),
+   * its TTL entry and object handle carried over, the old record freed.
+   */
+  private moveRecord(old: number, key: Uint8Array, off: number, klen: number, size: number, oldSize: number, vlen: number, obj: StoredValue | null, typeByte: number, h: number): number {
+    const words = this.pageI32[old >>> this.offBits]!;
+    const w = (old & this.offMask) << 1;
+    const oldV = words[w + W.VALUE]!;
     const a = this.pages.allocate(size);
     const nw = this.pageI32[a >>> this.offBits]!;
     const x = (a & this.offMask) << 1;
-    nw[x + W_HASH] = h;
-    nw[x + W_KEY] = kword;
-    nw[x + W_VALUE] = obj === null ? vlen : OBJECT_BIT | this.objects.add(obj);
-    nw[x + W_TTL] = 0;
+    nw[x + W.NEXT] = words[w + W.NEXT]!;
+    nw[x + W.HASH] = h;
+    nw[x + W.KEY] = (typeByte << R.TYPE_SHIFT) | (klen < R.KEY_LEN_ESCAPE ? klen : R.KEY_LEN_ESCAPE);
+    nw[x + W.TTL] = words[w + W.TTL]!;
     this.setLongKeyLength(a, klen);
-    copyBytes(key, off, this.pageBuf[a >>> this.offBits]!, (x << 2) + RECORD_HEADER, klen);
+    copyBytes(key, off, this.pageBuf[a >>> this.offBits]!, (x << 2) + R.HEADER, klen);
+    if (obj !== null) {
+      nw[x + W.VALUE] = oldV < 0 ? oldV : R.OBJECT_BIT | this.objects.add(obj);
+      if (oldV < 0) this.objects.replace(oldV & R.HANDLE_MASK, obj);
+    } else {
+      nw[x + W.VALUE] = vlen;
+      if (oldV < 0) this.objects.release(oldV & R.HANDLE_MASK);
+    }
+    this.replaceFound(a);
+    const ttl = nw[x + W.TTL]!;
+    if (ttl !== 0) this.ttl.moved(ttl, a);
+    this.freeRecord(old, oldSize);
+    return a;
+  }
+
+  /** store() for a key the database does not hold: a new record at the head of its bucket (Redis's dbAdd). */
+  private addRecord(key: Uint8Array, off: number, klen: number, vlen: number, obj: StoredValue | null, typeByte: number, h: number): number {
+    const a = this.pages.allocate(R.HEADER + klen + (obj === null ? vlen : 0));
+    const nw = this.pageI32[a >>> this.offBits]!;
+    const x = (a & this.offMask) << 1;
+    nw[x + W.HASH] = h;
+    nw[x + W.KEY] = (typeByte << R.TYPE_SHIFT) | (klen < R.KEY_LEN_ESCAPE ? klen : R.KEY_LEN_ESCAPE);
+    nw[x + W.VALUE] = obj === null ? vlen : R.OBJECT_BIT | this.objects.add(obj);
+    nw[x + W.TTL] = 0;
+    this.setLongKeyLength(a, klen);
+    copyBytes(key, off, this.pageBuf[a >>> this.offBits]!, (x << 2) + R.HEADER, klen);
     this.linkNew(a, h);
     if (this.onCreated !== null) this.onCreated(this.keyString(a));
     return a;
@@ -399,7 +421,7 @@ export class ArenaDatabase extends HashIndex implements Database {
   /** Returns an unlinked record's bytes to the allocator (its long-key length with it). */
   private freeRecord(a: number, size: number): void {
     this.links++;
-    if (size - RECORD_HEADER >= KEY_LEN_ESCAPE) this.longKeyLen.delete(a);
+    if (size - R.HEADER >= R.KEY_LEN_ESCAPE) this.longKeyLen.delete(a);
     this.pages.free(a, size);
   }
 
@@ -446,10 +468,10 @@ export class ArenaDatabase extends HashIndex implements Database {
   private removeRecord(a: number): void {
     const words = this.pageI32[a >>> this.offBits]!;
     const w = (a & this.offMask) << 1;
-    if (words[w + W_TTL] !== 0) this.ttl.remove(a);
-    const vword = words[w + W_VALUE]!;
-    if (vword < 0) this.objects.release(vword & HANDLE_MASK);
-    this.freeRecord(a, RECORD_HEADER + this.keyLength(a) + (vword < 0 ? 0 : vword));
+    if (words[w + W.TTL] !== 0) this.ttl.remove(a);
+    const vword = words[w + W.VALUE]!;
+    if (vword < 0) this.objects.release(vword & R.HANDLE_MASK);
+    this.freeRecord(a, R.HEADER + this.keyLength(a) + (vword < 0 ? 0 : vword));
     this.unlinked();
   }
 
@@ -486,7 +508,7 @@ export class ArenaDatabase extends HashIndex implements Database {
         const a = ttl.addrPos(pos);
         const klen = this.keyLength(a);
         // Find it again for its chain position (no bytes compare: its own key).
-        this.find(this.pageBuf[a >>> this.offBits]!, ((a & this.offMask) << 3) + RECORD_HEADER, klen, this.pageI32[a >>> this.offBits]![((a & this.offMask) << 1) + W_HASH]!);
+        this.find(this.pageBuf[a >>> this.offBits]!, ((a & this.offMask) << 3) + R.HEADER, klen, this.pageI32[a >>> this.offBits]![((a & this.offMask) << 1) + W.HASH]!);
         const key = this.onExpired !== null ? this.keyString(a) : '';
         this.unlinkFound(a);
         this.removeRecord(a);
@@ -545,6 +567,11 @@ export class ArenaDatabase extends HashIndex implements Database {
     }
     return null;
   }
+}
+
+/** Whether records of `a` and `b` bytes share a size class that is not HUGE_CLASS (a record can stay where it is). */
+function sameClass(a: number, b: number): boolean {
+  return a <= MAX_CLASS_SIZE && b <= MAX_CLASS_SIZE && sizeClassOf(a) === sizeClassOf(b);
 }
 
 /** Copies src[so, so + n) to dst[d, d + n): a loop for short runs, native beyond. */

@@ -43,7 +43,7 @@
  * shrinks between calls (Redis may repeat keys then).
  */
 import { EMPTY_I32, type PageAllocator } from './pages.js';
-import { KEY_LEN_ESCAPE, KEY_LEN_MASK, RECORD_HEADER, W_HASH, W_KEY, W_NEXT } from './record.js';
+import { R, W } from './record.js';
 
 /** Buckets of a new or cleared table (dict.c DICT_HT_INITIAL_SIZE). */
 export const DEFAULT_INITIAL_BUCKETS = 4;
@@ -186,6 +186,11 @@ export class HashIndex {
   // -------------------------------------------------------------------------
   // Lookups
 
+  /** The index's hash of key bytes `key[off, off + len)` (the seed is this module's own binding). */
+  protected hash(key: Uint8Array, off: number, len: number): number {
+    return hashBytes(key, off, len, HASH_SEED);
+  }
+
   /**
    * The record of key bytes `key[off, off + len)` with hash `h`, or 0. Moves
    * one bucket first while rehashing (as dict.c's lookups do), then walks t0's
@@ -204,13 +209,13 @@ export class HashIndex {
     const pages = this.pageI32;
     const offBits = this.offBits;
     const offMask = this.offMask;
-    const code = len < KEY_LEN_ESCAPE ? len : KEY_LEN_ESCAPE;
+    const code = len < R.KEY_LEN_ESCAPE ? len : R.KEY_LEN_ESCAPE;
     let prev = 0;
     let a = table[bucket]!;
     while (a !== 0) {
       const words = pages[a >>> offBits]!;
       const w = (a & offMask) << 1;
-      if (words[w + W_HASH] === h && (words[w + W_KEY]! & KEY_LEN_MASK) === code && this.keyEquals(a, key, off, len)) {
+      if (words[w + W.HASH] === h && (words[w + W.KEY]! & R.KEY_LEN_MASK) === code && this.keyEquals(a, key, off, len)) {
         this.fTable = table;
         this.fBucket = bucket;
         this.fPrev = prev;
@@ -220,35 +225,35 @@ export class HashIndex {
         return a;
       }
       prev = a;
-      a = words[w + W_NEXT]!;
+      a = words[w + W.NEXT]!;
     }
     return 0;
   }
 
   /** Whether record `a`'s key is `key[off, off + len)`; its length field already matched. */
   protected keyEquals(a: number, key: Uint8Array, off: number, len: number): boolean {
-    if (len >= KEY_LEN_ESCAPE && this.longKeyLen.get(a) !== len) return false;
+    if (len >= R.KEY_LEN_ESCAPE && this.longKeyLen.get(a) !== len) return false;
     const buf = this.pageBuf[a >>> this.offBits]!;
-    const start = ((a & this.offMask) << 3) + RECORD_HEADER;
+    const start = ((a & this.offMask) << 3) + R.HEADER;
     for (let i = 0; i < len; i++) if (buf[start + i] !== key[off + i]) return false;
     return true;
   }
 
   /** Record `a`'s key length (its field, or the long-key table past the field's range). */
   protected keyLength(a: number): number {
-    const n = this.pageI32[a >>> this.offBits]![((a & this.offMask) << 1) + W_KEY]! & KEY_LEN_MASK;
-    return n !== KEY_LEN_ESCAPE ? n : this.longKeyLen.get(a)!;
+    const n = this.pageI32[a >>> this.offBits]![((a & this.offMask) << 1) + W.KEY]! & R.KEY_LEN_MASK;
+    return n !== R.KEY_LEN_ESCAPE ? n : this.longKeyLen.get(a)!;
   }
 
   /** Record `a`'s key as a latin1 string. */
   protected keyString(a: number): string {
-    const start = ((a & this.offMask) << 3) + RECORD_HEADER;
+    const start = ((a & this.offMask) << 3) + R.HEADER;
     return this.pageBuf[a >>> this.offBits]!.latin1Slice(start, start + this.keyLength(a));
   }
 
   /** Notes the length of a key too long for its record's field (call for every such new record). */
   protected setLongKeyLength(a: number, len: number): void {
-    if (len >= KEY_LEN_ESCAPE) this.longKeyLen.set(a, len);
+    if (len >= R.KEY_LEN_ESCAPE) this.longKeyLen.set(a, len);
   }
 
   // -------------------------------------------------------------------------
@@ -261,11 +266,11 @@ export class HashIndex {
     this.links++;
     if (this.rehashIdx >= 0) {
       const b = h & this.mask1;
-      nw[x + W_NEXT] = this.t1[b]!;
+      nw[x + W.NEXT] = this.t1[b]!;
       this.t1[b] = a;
     } else {
       const b = h & this.mask0;
-      nw[x + W_NEXT] = this.t0[b]!;
+      nw[x + W.NEXT] = this.t0[b]!;
       this.t0[b] = a;
     }
     this.count++;
@@ -397,9 +402,9 @@ export class HashIndex {
       while (a !== 0) {
         const words = pages[a >>> offBits]!;
         const w = (a & offMask) << 1;
-        const next = words[w + W_NEXT]!;
-        const b = words[w + W_HASH]! & mask1;
-        words[w + W_NEXT] = t1[b]!;
+        const next = words[w + W.NEXT]!;
+        const b = words[w + W.HASH]! & mask1;
+        words[w + W.NEXT] = t1[b]!;
         t1[b] = a;
         a = next;
       }
@@ -483,7 +488,7 @@ export class HashIndex {
     let n = 0;
     for (; a !== 0; a = this.pageI32[a >>> this.offBits]![(a & this.offMask) << 1]!) {
       n++;
-      if (rev32(this.pageI32[a >>> this.offBits]![((a & this.offMask) << 1) + W_HASH]!) < p) continue;
+      if (rev32(this.pageI32[a >>> this.offBits]![((a & this.offMask) << 1) + W.HASH]!) < p) continue;
       out.push(a);
     }
     return n;

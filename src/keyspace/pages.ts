@@ -31,7 +31,7 @@
  * life (clear() empties them in place), so the hash index and the TTL index
  * hold them directly and reach a record with no extra load per lookup.
  */
-import { RECORD_HEADER } from './record.js';
+import { R } from './record.js';
 
 /** Largest record kept in shared pages; bigger values become objects, bigger keys get a page. */
 export const MAX_CLASS_SIZE = 64 * 1024;
@@ -160,7 +160,7 @@ export class PageAllocator {
   private newBumpPage(): void {
     if (this.bumpPage !== 0) {
       let tail = this.pageSize - this.bumpOff;
-      while (tail >= CLASS_BYTES[(RECORD_HEADER + 7) >>> 3]!) {
+      while (tail >= CLASS_BYTES[(R.HEADER + 7) >>> 3]!) {
         let cls = sizeClassOf(tail);
         if (CLASS_BYTES[cls]! > tail) cls--;
         const a = (this.bumpPage << this.offBits) | (this.bumpOff >>> 3);

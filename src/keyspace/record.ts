@@ -26,40 +26,52 @@
  * is `words[w + F]`.
  */
 
-/** Bytes before the key in a record: next, hash, type|klen, vword, ttl (u32 each). */
-export const RECORD_HEADER = 20;
+/**
+ * Word indexes of the header's fields, relative to the record's first word.
+ * A const enum: tsc writes the numbers themselves into the hot paths, which
+ * then load no module binding per field access.
+ */
+export const enum W {
+  NEXT = 0,
+  HASH = 1,
+  KEY = 2,
+  VALUE = 3,
+  TTL = 4,
+}
 
-/** Word indexes of the header's fields, relative to the record's first word. */
-export const W_NEXT = 0;
-export const W_HASH = 1;
-export const W_KEY = 2;
-export const W_VALUE = 3;
-export const W_TTL = 4;
+/** The layout's numbers, inlined by tsc as W's are. */
+export const enum R {
+  /** Bytes before the key in a record: next, hash, type|klen, vword, ttl (u32 each). */
+  HEADER = 20,
+  /** Bits of the key word that hold the key's length. */
+  KEY_LEN_BITS = 24,
+  /** The key length field; also its escape value (the length is kept aside). */
+  KEY_LEN_MASK = (1 << 24) - 1,
+  /** Stored in the length field of a key this long or longer (16,777,215 bytes). */
+  KEY_LEN_ESCAPE = (1 << 24) - 1,
+  /** Where the type byte sits in the key word. */
+  TYPE_SHIFT = 24,
+  /** Set in vword when the value is an object handle (the word is then negative). */
+  OBJECT_BIT = 0x80000000 | 0,
+  HANDLE_MASK = 0x7fffffff,
+}
 
-/** Bits of the key word that hold the key's length. */
-export const KEY_LEN_BITS = 24;
-/** The key length field; also its escape value (the length is kept aside). */
-export const KEY_LEN_MASK = (1 << KEY_LEN_BITS) - 1;
-/** Stored in the length field of a key this long or longer (16,777,215 bytes). */
-export const KEY_LEN_ESCAPE = KEY_LEN_MASK;
-/** Where the type byte sits in the key word. */
-export const TYPE_SHIFT = KEY_LEN_BITS;
-
-/** Set in vword when the value is an object handle (the word is then negative). */
-export const OBJECT_BIT = 0x80000000 | 0;
-export const HANDLE_MASK = 0x7fffffff;
+/** The same numbers as plain values, for tests and tools. */
+export const RECORD_HEADER: number = R.HEADER;
+export const KEY_LEN_ESCAPE: number = R.KEY_LEN_ESCAPE;
+export const KEY_LEN_MASK: number = R.KEY_LEN_MASK;
 
 /** What the length field holds for a key of `len` bytes. */
 export function keyLenCode(len: number): number {
-  return len < KEY_LEN_ESCAPE ? len : KEY_LEN_ESCAPE;
+  return len < R.KEY_LEN_ESCAPE ? len : R.KEY_LEN_ESCAPE;
 }
 
 /** The key word for a value of type byte `typeByte` under a key of `len` bytes. */
 export function keyWord(typeByte: number, len: number): number {
-  return (typeByte << TYPE_SHIFT) | keyLenCode(len);
+  return (typeByte << R.TYPE_SHIFT) | keyLenCode(len);
 }
 
 /** The type byte held in a key word. */
 export function typeByteOfWord(word: number): number {
-  return word >>> TYPE_SHIFT;
+  return word >>> R.TYPE_SHIFT;
 }

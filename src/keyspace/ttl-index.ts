@@ -1,6 +1,6 @@
 /**
  * The TTL index: the keys that have a TTL, as dense chunked arrays of
- * (record address, expiry in ms). A record's TTL field (record.ts W_TTL)
+ * (record address, expiry in ms). A record's TTL field (record.ts W.TTL)
  * holds its position + 1, so setting, reading and removing a TTL is O(1)
  * (removal moves the last entry into the hole and updates that record's
  * field), and active expiry walks only keys that have a TTL. Chunks of
@@ -10,7 +10,7 @@
  * page arrays (which keep their identity, pages.ts); it knows nothing of
  * keys, values or the hash index.
  */
-import { W_TTL } from './record.js';
+import { W } from './record.js';
 
 /** Entries per TTL chunk (a 256 KB Int32 and a 512 KB Float64 array). */
 const TTL_CHUNK_SHIFT = 16;
@@ -49,7 +49,7 @@ export class TtlIndex {
   put(a: number, at: number): void {
     const words = this.pageI32[a >>> this.offBits]!;
     const w = (a & this.offMask) << 1;
-    let pos = words[w + W_TTL]! - 1;
+    let pos = words[w + W.TTL]! - 1;
     if (pos < 0) {
       pos = this.count++;
       if ((pos >>> TTL_CHUNK_SHIFT) >= this.addrs.length) {
@@ -57,7 +57,7 @@ export class TtlIndex {
         this.ats.push(new Float64Array(TTL_CHUNK));
       }
       this.addrs[pos >>> TTL_CHUNK_SHIFT]![pos & TTL_CHUNK_MASK] = a;
-      words[w + W_TTL] = pos + 1;
+      words[w + W.TTL] = pos + 1;
     }
     this.ats[pos >>> TTL_CHUNK_SHIFT]![pos & TTL_CHUNK_MASK] = at;
   }
@@ -72,14 +72,14 @@ export class TtlIndex {
   remove(a: number): void {
     const words = this.pageI32[a >>> this.offBits]!;
     const w = (a & this.offMask) << 1;
-    const pos = words[w + W_TTL]! - 1;
-    words[w + W_TTL] = 0;
+    const pos = words[w + W.TTL]! - 1;
+    words[w + W.TTL] = 0;
     const last = --this.count;
     if (pos !== last) {
       const moved = this.addrs[last >>> TTL_CHUNK_SHIFT]![last & TTL_CHUNK_MASK]!;
       this.addrs[pos >>> TTL_CHUNK_SHIFT]![pos & TTL_CHUNK_MASK] = moved;
       this.ats[pos >>> TTL_CHUNK_SHIFT]![pos & TTL_CHUNK_MASK] = this.ats[last >>> TTL_CHUNK_SHIFT]![last & TTL_CHUNK_MASK]!;
-      this.pageI32[moved >>> this.offBits]![((moved & this.offMask) << 1) + W_TTL] = pos + 1;
+      this.pageI32[moved >>> this.offBits]![((moved & this.offMask) << 1) + W.TTL] = pos + 1;
     }
     // Keep one spare chunk so that a count going back and forth over a chunk boundary does not churn.
     if (this.addrs.length > 1 && (this.count >>> TTL_CHUNK_SHIFT) + 2 < this.addrs.length) {

@@ -40,6 +40,16 @@ export const OBJ_ENCODING_QUICKLIST = 9;
 export const OBJ_ENCODING_STREAM = 10;
 export const OBJ_ENCODING_LISTPACK = 11;
 
+/**
+ * mini-kv's own encoding code, never answered to a client: a string held in
+ * its record whose encoding is tryObjectEncoding's choice for its bytes
+ * (stringEncodingOfBytes). That choice depends on the bytes alone, so the
+ * hot write paths (SET, MSET, INCR) record this constant and lookupType()
+ * resolves it to `int`, `embstr` or `raw` when asked: the write pays nothing
+ * for the type layer. Redis's codes stop at 11.
+ */
+export const OBJ_ENCODING_BY_CONTENT = 15;
+
 /** What lookupType() answers for a missing key (no type byte is negative). */
 export const TYPE_NONE = -1;
 
@@ -119,6 +129,8 @@ const CHAR_MINUS = 45;
 export const STRING_INT = typeByte(OBJ_STRING, OBJ_ENCODING_INT);
 export const STRING_EMBSTR = typeByte(OBJ_STRING, OBJ_ENCODING_EMBSTR);
 export const STRING_RAW = typeByte(OBJ_STRING, OBJ_ENCODING_RAW);
+/** A string in its record, encoded as its bytes say (OBJ_ENCODING_BY_CONTENT); resolved before anyone sees it. */
+export const STRING_BY_CONTENT = typeByte(OBJ_STRING, OBJ_ENCODING_BY_CONTENT);
 
 /**
  * Whether b[off, off + len) is a 64-bit integer as util.c string2ll accepts
