@@ -14,7 +14,8 @@
  *     hash       the key's full 32-bit hash
  *     type|klen  bits 31-24: the value's type byte (value-type.ts: type in
  *                the high nibble, encoding in the low one, Redis's OBJ_* and
- *                OBJ_ENCODING_* numbers); bits 23-0: the key's length, or
+ *                OBJ_ENCODING_* numbers, plus OBJ_ENCODING_BY_CONTENT for a
+ *                string whose encoding its bytes decide); bits 23-0: the key's length, or
  *                KEY_LEN_ESCAPE for a key of 16 MB - 1 or more, whose length
  *                is then kept beside the index (HashIndex.longKeyLen)
  *     vword      the value's byte length when it is stored in the record,

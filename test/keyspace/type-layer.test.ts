@@ -17,6 +17,8 @@ import {
 } from '../../src/keyspace/value-type.js';
 import { startTestServer, type TestServer } from '../helpers.js';
 import { ScenarioOracle, type Step } from '../commands/scenario.js';
+import { RespClient } from '../commands/resp-client.js';
+import { startOracle } from '../commands/redis-oracle.js';
 
 const SMALL = { initialBuckets: 4, pageSize: 64 * 1024 };
 const b = (s: string): Buffer => Buffer.from(s, 'latin1');
@@ -124,6 +126,44 @@ describe('OBJECT ENCODING, TYPE and OBJECT REFCOUNT against Redis 7.0.15 (scenar
       await oracle.check(t, name, srv.port, { steps });
     });
   }
+});
+
+describe('DEBUG OBJECT reads the type layer', () => {
+  test('refcount, encoding and serializedlength as Redis 7.0.15 reports them', async () => {
+    const srv = await startTestServer({ config: { 'enable-debug-command': 'yes' } });
+    const redis = await startOracle(['--enable-debug-command', 'yes']);
+    const writes = [['SET', 'a', '5'], ['SET', 'b', '100000'], ['SET', 'c', 'abc'], ['INCRBYFLOAT', 'd', '3'], ['SET', 'e', '1'], ['APPEND', 'e', '2'], ['SET', 'f', '-300'], ['SET', 'g', '12345678901']];
+    // Recorded from redis-server 7.0.15 (and compared with it live below when it is installed).
+    const expected = [
+      'refcount:2147483647 encoding:int serializedlength:2',
+      'refcount:1 encoding:int serializedlength:5',
+      'refcount:1 encoding:embstr serializedlength:4',
+      'refcount:1 encoding:embstr serializedlength:2',
+      'refcount:1 encoding:raw serializedlength:2',
+      'refcount:1 encoding:int serializedlength:3',
+      'refcount:1 encoding:int serializedlength:12',
+    ];
+    const fields = async (c: RespClient): Promise<string[]> => {
+      await c.call('FLUSHALL');
+      for (const w of writes) await c.call(...w);
+      const out: string[] = [];
+      for (const k of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) {
+        const r = (await c.call('DEBUG', 'OBJECT', k)) as { simple: string };
+        out.push(r.simple.replace(/^Value at:\S+ /, '').replace(/ lru:.*$/, ''));
+      }
+      return out;
+    };
+    const c = await RespClient.connect(srv.port);
+    try {
+      const ours = await fields(c);
+      assert.deepEqual(ours, expected);
+      if (redis !== null) assert.deepEqual(await fields(redis.client), ours);
+    } finally {
+      c.close();
+      redis?.close();
+      await srv.close();
+    }
+  });
 });
 
 describe('value-type - the string encoding rules', () => {
