@@ -16,7 +16,7 @@ import type { Arg } from '../protocol/resp-parser.js';
 import { argString, parseInt64, parseSafeInt, tokenIs, INT64_MAX, INT64_MIN } from './args.js';
 import { lookupRead, lookupTypeRead } from './lookup.js';
 import { globMatch } from '../keyspace/glob.js';
-import { NO_EXPIRY, typeName, type Database, type StoredValue } from '../keyspace/keyspace.js';
+import { NO_EXPIRY, type Database, type StoredValue } from '../keyspace/keyspace.js';
 import { OBJ_ENCODING_INT, TYPE_NONE, encodingNameOfByte, encodingOfByte, typeNameOfByte, typeOfByte, valueTypeOf } from '../keyspace/value-type.js';
 import {
   DB_INDEX_OUT_OF_RANGE,
@@ -169,11 +169,11 @@ class ScanStep {
    * TYPE (whose lookup Redis counts as a keyspace hit), then expiry (already
    * done by the store).
    */
-  readonly visit = (key: string, value: StoredValue): void => {
+  readonly visit = (key: string, _value: StoredValue, typeByte: number): void => {
     if (this.pattern !== null && !globMatch(this.pattern, key)) return;
     if (this.type !== null) {
       this.ctx.server.stats.keyspaceHits++;
-      if (typeName(value) !== this.type) return;
+      if (typeNameOfByte(typeByte) !== this.type) return;
     }
     this.keys.push(key);
   };

@@ -189,6 +189,11 @@ export class ArenaDatabase extends HashIndex implements Database {
   lookupType(key: string, now: number): number {
     const a = this.findString(key);
     if (a === 0 || (this.ttlPos(a) !== 0 && this.expireFound(a, now))) return TYPE_NONE;
+    return this.recordType(a);
+  }
+
+  /** Record `a`'s type byte, a string encoded by content resolved to int, embstr or raw. */
+  private recordType(a: number): number {
     const words = this.pageI32[a >>> this.offBits]!;
     const w = (a & this.offMask) << 1;
     const t = words[w + W.KEY]! >>> R.TYPE_SHIFT;
@@ -538,18 +543,21 @@ export class ArenaDatabase extends HashIndex implements Database {
   }
 
   /** One SCAN step (HashIndex.scanRecords); expired keys are skipped, not deleted. */
-  scan(cursor: number, count: number, now: number, visit: (key: string, value: StoredValue) => void): number {
+  scan(cursor: number, count: number, now: number, visit: (key: string, value: StoredValue, typeByte: number) => void): number {
     const records: number[] = [];
     const next = this.scanRecords(cursor, count, records);
     if (next < 0) return next;
     const keys: string[] = [];
     const values: StoredValue[] = [];
+    const types: number[] = [];
     for (const a of records) {
       if (this.expiredAt(a, now)) continue;
       keys.push(this.keyString(a));
       values.push(this.recordValue(a));
+      types.push(this.recordType(a));
     }
-    for (let i = 0; i < keys.length; i++) visit(keys[i]!, values[i]!);
+    // Visited after the walk: a visit may change the keyspace.
+    for (let i = 0; i < keys.length; i++) visit(keys[i]!, values[i]!, types[i]!);
     return next;
   }
 

@@ -144,9 +144,10 @@ export interface Database {
    * One SCAN step from `cursor` (0 starts): calls `visit` for each live key of
    * at least `count` keys' worth of whole partitions, and returns the next
    * cursor (0 when done). Every key present for the whole scan is visited
-   * exactly once. Returns -1 for a cursor that is out of range.
+   * exactly once. Returns -1 for a cursor that is out of range. `visit`
+   * also gets the value's type byte (as lookupType() gives it).
    */
-  scan(cursor: number, count: number, now: number, visit: (key: string, value: StoredValue) => void): number;
+  scan(cursor: number, count: number, now: number, visit: (key: string, value: StoredValue, typeByte: number) => void): number;
   /** A random live key, or null when there is none. */
   randomKey(now: number): string | null;
   /** Removes every key. */

@@ -227,6 +227,18 @@ describe('ArenaDatabase - the type byte', () => {
     assert.throws(() => db.set('k', { type: 'nonsense' }, NO_EXPIRY), /unknown value type/);
   });
 
+  test('scan - each key with its resolved type byte', () => {
+    const db = new ArenaDatabase(0, SMALL);
+    db.set('i', '42', NO_EXPIRY);
+    db.set('e', 'abc', NO_EXPIRY);
+    db.set('r', new RawString(b('xy'), 2), NO_EXPIRY);
+    db.set('h', { type: 'hash' }, NO_EXPIRY);
+    const seen = new Map<string, number>();
+    let cursor = 0;
+    do cursor = db.scan(cursor, 10, 0, (k, _v, t) => seen.set(k, t)); while (cursor !== 0);
+    assert.deepEqual([...seen].sort(), [['e', STRING_EMBSTR], ['h', typeByte(OBJ_HASH, OBJ_ENCODING_HT)], ['i', STRING_INT], ['r', STRING_RAW]]);
+  });
+
   test('setFoundBytes - the in-place rewrite updates the encoding', () => {
     const db = new ArenaDatabase(0, SMALL);
     const view = new ByteView();
