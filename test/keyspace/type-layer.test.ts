@@ -166,6 +166,37 @@ describe('DEBUG OBJECT reads the type layer', () => {
   });
 });
 
+describe('SCAN TYPE reads the type layer', () => {
+  test('SCAN TYPE string, hash and list over strings of every encoding and a hash', async () => {
+    const srv = await startTestServer();
+    const client = new Redis({ port: srv.port, lazyConnect: true });
+    try {
+      await client.connect();
+      await client.mset('int', '1', 'emb', 'abc', 'raw', 'x'.repeat(50));
+      await client.append('app', 'z');
+      await client.append('app', 'y');
+      srv.server.dbs[0]!.set('h', { type: 'hash' }, NO_EXPIRY);
+      const scanType = async (type: string): Promise<string[]> => {
+        const keys: string[] = [];
+        let cursor = '0';
+        do {
+          const [next, batch] = await client.scan(cursor, 'COUNT', 100, 'TYPE', type);
+          keys.push(...batch);
+          cursor = next;
+        } while (cursor !== '0');
+        return keys.sort();
+      };
+      assert.deepEqual(await scanType('string'), ['app', 'emb', 'int', 'raw']);
+      assert.deepEqual(await scanType('hash'), ['h']);
+      assert.deepEqual(await scanType('list'), []);
+      assert.equal(await client.type('h'), 'hash');
+    } finally {
+      client.disconnect();
+      await srv.close();
+    }
+  });
+});
+
 describe('value-type - the string encoding rules', () => {
   test('isInt64Text - string2ll canonical integers only', () => {
     const yes = ['0', '1', '-1', '9223372036854775807', '-9223372036854775808', '10', '-10'];
