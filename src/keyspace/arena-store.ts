@@ -307,6 +307,7 @@ export class ArenaDatabase extends HashIndex implements Database {
   }
 
   set(key: string, value: StoredValue, expireAt: number, encoding?: number): void {
+    if (encoding !== undefined && encoding < 0) encoding = undefined; // TYPE_NONE: nothing to keep
     const n = keyToScratch(key);
     if (typeof value === 'string' && R.HEADER + n + value.length <= MAX_CLASS_SIZE) {
       const vlen = value.length;
@@ -577,7 +578,7 @@ export class ArenaDatabase extends HashIndex implements Database {
   }
 }
 
-/** Whether records of `a` and `b` bytes share a size class that is not HUGE_CLASS (a record can stay where it is). */
+/** Whether records of `a` and `b` bytes share a size class of the shared pages (a record can then stay where it is). */
 function sameClass(a: number, b: number): boolean {
   return a <= MAX_CLASS_SIZE && b <= MAX_CLASS_SIZE && sizeClassOf(a) === sizeClassOf(b);
 }
