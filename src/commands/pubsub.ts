@@ -19,6 +19,7 @@
  *
  * Channel names are latin1 strings (the bytes as given), like keys.
  */
+import { TARGET_REPL } from './propagation.js';
 import { SSUBSCRIBE_DENY_BLOCKING, subcommandSyntaxError } from '../errors.js';
 import { globMatch } from '../keyspace/glob.js';
 import type { Arg } from '../protocol/resp-parser.js';
@@ -328,11 +329,14 @@ function punsubscribeCommand(ctx: CommandContext, argv: Arg[]): void {
 // PUBLISH channel message
 function publishCommand(ctx: CommandContext, argv: Arg[]): void {
   ctx.reply.integer(ctx.server.pubsub.publish(argString(argv[1]!), argv[2]!));
+  // Replicas pass messages on to their own subscribers; the AOF keeps none.
+  if (ctx.server.propagation.active) ctx.server.propagation.force(TARGET_REPL);
 }
 
 // SPUBLISH shardchannel message
 function spublishCommand(ctx: CommandContext, argv: Arg[]): void {
   ctx.reply.integer(ctx.server.pubsub.spublish(argString(argv[1]!), argv[2]!));
+  if (ctx.server.propagation.active) ctx.server.propagation.force(TARGET_REPL);
 }
 
 /** PUBSUB CHANNELS / SHARDCHANNELS [pattern] (channelList). */

@@ -13,6 +13,7 @@ import type { Database } from '../keyspace/keyspace.js';
 import type { Arg } from '../protocol/resp-parser.js';
 import type { ReplyWriter } from '../protocol/reply-writer.js';
 import type { CommandObserver } from './observer.js';
+import type { PropagationStream } from './propagation.js';
 import type { PubSubRegistry } from './pubsub.js';
 import type { KeyspaceSignals, Watcher, WatchedKey } from './signals.js';
 import type { CommandContext, CommandTable, LoadedCommand } from './table.js';
@@ -201,6 +202,8 @@ export interface ServerState {
   readonly tracking: TrackingTable;
   /** Channels, patterns and shard channels to their subscribers (pubsub.ts). */
   readonly pubsub: PubSubRegistry;
+  /** Every change as the commands the AOF and replicas would read (propagation.ts). */
+  readonly propagation: PropagationStream;
   /** Databases by index (SWAPDB swaps entries). */
   readonly dbs: Database[];
   readonly clock: Clock;

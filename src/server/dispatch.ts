@@ -17,6 +17,7 @@ import { argString } from '../commands/args.js';
 import { NOAUTH, NOT_IN_MULTI, protectedCommandError, pubsubContextError, unknownCommand, unknownSubcommand, wrongArity } from '../errors.js';
 import { REQUEST_RAW, type Arg, type RawRequest, type RequestParser } from '../protocol/resp-parser.js';
 import { CLIENT_MULTI, CLIENT_PUBSUB, type CommandCaller, type CommandStat, type ServerState } from '../commands/state.js';
+import type { PropagationStream } from '../commands/propagation.js';
 
 /** Redis's arity convention: N is exactly N arguments including the name, -N at least N. */
 function arityFits(arity: number, argc: number): boolean {
@@ -59,6 +60,7 @@ const GATE_NO_MULTI = 1;
 const GATE_SUBSCRIBED_OK = 2;
 const GATE_RUNS_IN_MULTI = 4;
 const GATE_PROTECTED = 8;
+const GATE_EXEC = 16;
 
 /** The gate bits of every command and subcommand, by index. */
 function gateBits(table: CommandTable): Uint8Array {
@@ -69,6 +71,7 @@ function gateBits(table: CommandTable): Uint8Array {
     if (SUBSCRIBED_ALLOWED.has(cmd.spec.name) && cmd.parent === null) b |= GATE_SUBSCRIBED_OK;
     if (MULTI_RUNS.has(cmd.fullName)) b |= GATE_RUNS_IN_MULTI;
     if ((cmd.parent ?? cmd).spec.protectedBy !== undefined) b |= GATE_PROTECTED;
+    if (cmd.fullName === 'exec') b |= GATE_EXEC;
     bits[cmd.index] = b;
     if (cmd.subcommands !== null) for (const sub of cmd.subcommands.values()) visit(sub);
   };
@@ -103,10 +106,12 @@ export class Dispatcher implements CommandCaller {
   /** performance.now() when the last nested call ended (or its parent started): each nested call reads the clock once. */
   private nestedMark = 0;
   private readonly gates: Uint8Array;
+  private readonly propagation: PropagationStream;
 
   constructor(private readonly server: ServerState) {
     this.table = server.table;
     this.gates = gateBits(server.table);
+    this.propagation = server.propagation;
   }
 
   /** A new read batch starts: its first command reads the clock. */
@@ -133,7 +138,8 @@ export class Dispatcher implements CommandCaller {
         this.lastName = name;
       }
       const cmd = this.lastCommand;
-      if (cmd !== undefined && cmd.fast !== null && ctx.client.flags === 0) {
+      // While the propagation stream is read, every write goes the slow way (it needs the arguments).
+      if (cmd !== undefined && cmd.fast !== null && ctx.client.flags === 0 && !this.propagation.active) {
         const raw = parser.raw;
         if (!arityFits(cmd.arity, raw.argc)) {
           this.reject(ctx, cmd, wrongArity(cmd.fullName));
@@ -211,6 +217,8 @@ export class Dispatcher implements CommandCaller {
     const tracking = this.server.tracking;
     const tracked = tracking.active;
     if (tracked) tracking.enter(ctx.client, false);
+    const propagating = this.propagation.active;
+    const dirty = propagating ? this.startPropagated() : 0;
     if (quick) {
       cmd.handler!(ctx, argv);
     } else {
@@ -224,6 +232,7 @@ export class Dispatcher implements CommandCaller {
       }
       this.endAlone(ctx, cmd, stat, start, argv, null, '');
     }
+    if (propagating) this.endPropagated(ctx, cmd, argv, dirty);
     if (tracked) tracking.leave(ctx, cmd, argv, false);
     if (stats.totalErrorReplies > this.errorMark) stat.failedCalls++;
     this.errorMark = stats.totalErrorReplies;
@@ -247,12 +256,15 @@ export class Dispatcher implements CommandCaller {
     const tracking = server.tracking;
     const tracked = tracking.active;
     if (tracked) tracking.enter(ctx.client, true);
+    const propagating = this.propagation.active;
+    const dirty = propagating ? this.startPropagated() : 0;
     this.depth++;
     try {
       cmd.handler!(ctx, argv);
     } finally {
       this.depth--;
     }
+    if (propagating) this.endPropagated(ctx, cmd, argv, dirty);
     if (tracked) tracking.leave(ctx, cmd, argv, true);
     const end = performance.now();
     const usec = (end - outerMark) * 1000;
@@ -261,6 +273,17 @@ export class Dispatcher implements CommandCaller {
     this.server.observer.observe(cmd, usec, ctx, argv, null, '');
     if (stats.totalErrorReplies > this.errorMark) stat.failedCalls++;
     this.errorMark = stats.totalErrorReplies;
+  }
+
+  /** A call starts while the propagation stream is read: returns the dirty counter before it. */
+  private startPropagated(): number {
+    this.propagation.callStarted();
+    return this.server.signals.dirty;
+  }
+
+  /** The call is over: the stream takes it if it changed something (propagation.ts). */
+  private endPropagated(ctx: CommandContext, cmd: LoadedCommand, argv: Arg[], dirtyBefore: number): void {
+    this.propagation.callEnded(ctx.db.id, argv, this.server.signals.dirty - dirtyBefore, (this.gates[cmd.index]! & GATE_EXEC) !== 0);
   }
 
   /** Queues a command inside MULTI (Redis's queueMultiCommand): +QUEUED, nothing kept once the transaction is doomed. */

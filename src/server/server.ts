@@ -28,6 +28,7 @@ import { CLIENT_PUBSUB, newStats, type ClientState, type CommandCaller, type Eve
 import { KeyspaceSignals, NOTIFY_NEW, notifyFlagsFromString } from '../commands/signals.js';
 import { TrackingTable } from '../commands/tracking.js';
 import { PubSubRegistry } from '../commands/pubsub.js';
+import { PropagationStream } from '../commands/propagation.js';
 import { eventLoopStats, resetEventLoopStats } from './event-loop-monitor.js';
 import type { ServerContext } from './state.js';
 import { Dispatcher } from './dispatch.js';
@@ -80,6 +81,7 @@ export class MiniKvServer implements ServerContext {
   readonly signals = new KeyspaceSignals();
   readonly tracking: TrackingTable;
   readonly pubsub = new PubSubRegistry();
+  readonly propagation = new PropagationStream();
   readonly stats: Stats = newStats();
   readonly clients = new Map<number, ClientState>();
   readonly activeExpire: ActiveExpire;
@@ -136,7 +138,10 @@ export class MiniKvServer implements ServerContext {
     this.dbs = [];
     for (let i = 0; i < n; i++) {
       const db = new ArenaDatabase(i, { onLazyExpire: () => this.noteExpired(1) });
-      db.onExpired = (key) => this.signals.expired(db, key);
+      db.onExpired = (key) => {
+        this.signals.expired(db, key);
+        this.propagation.expired(db.id, key);
+      };
       this.dbs.push(db);
     }
     this.activeExpire = new ActiveExpire(() => this.dbs, this.clock, (count) => this.noteExpired(count));
