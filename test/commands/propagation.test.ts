@@ -11,14 +11,12 @@
  * MINIKV_RECORD_FIXTURES=1 rewrites it.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { redisServerBin } from '../cli/oracle.js';
+import { redisServerBin, startRedisServer } from '../cli/oracle.js';
 import { startTestServer, type TestServer } from '../helpers.js';
 import { RespClient } from './resp-client.js';
 import { TARGET_AOF, TARGET_REPL, type PropagatedCommand } from '../../src/commands/propagation.js';
@@ -145,30 +143,15 @@ const masked = (cmds: string[][]): string[][] => cmds.map((c) => c.map((a) => (/
 /** Runs the script on a redis-server with an AOF and returns the AOF's commands. */
 async function redisAof(): Promise<string[][]> {
   const dir = mkdtempSync(join(tmpdir(), 'minikv-aof-'));
-  const probe = net.createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const port = (probe.address() as net.AddressInfo).port;
-  await new Promise((r) => probe.close(r));
-  const child = spawn(redisServerBin()!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir, '--enable-debug-command', 'yes'], { stdio: 'ignore' });
+  // Later options win: the AOF on, written before each reply.
+  const redis = await startRedisServer(['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir]);
   try {
-    for (let i = 0; i < 100; i++) {
-      try {
-        const c = await RespClient.connect(port);
-        c.close();
-        break;
-      } catch {
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
-    await play(port);
+    await play(redis.port);
     const aofDir = join(dir, 'appendonlydir');
     const incr = readdirSync(aofDir).find((f) => f.endsWith('.incr.aof'))!;
     return parseAof(readFileSync(join(aofDir, incr), 'latin1'));
   } finally {
-    await new Promise<void>((r) => {
-      child.once('exit', () => r());
-      child.kill('SIGKILL');
-    });
+    await redis.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
