@@ -16,11 +16,11 @@
  */
 import {
   MONITOR_DENY_BLOCKING, NOT_INTEGER, PAUSE_MODE, SYNTAX_ERR, TIMEOUT_NEGATIVE, TIMEOUT_NOT_INTEGER, UNBLOCK_REASON,
-  UNBLOCKED_BY_CLIENT,
+  UNBLOCKED_BY_CLIENT, subcommandSyntaxError,
 } from '../errors.js';
 import type { Arg } from '../protocol/resp-parser.js';
 import { MODE_RESP2, MODE_TEXT } from '../protocol/reply-writer.js';
-import { parseInt64, tokenIs } from './args.js';
+import { argString, parseInt64, tokenIs } from './args.js';
 import type { BlockingRegistry } from './blocking.js';
 import { redact } from './redact.js';
 import {
@@ -191,7 +191,7 @@ function clientPauseCommand(ctx: CommandContext, argv: Arg[]): void {
     }
   } else if (argv.length > 4) {
     // Redis's clientCommand matches PAUSE with 3 or 4 arguments only.
-    ctx.reply.error(SYNTAX_ERR);
+    ctx.reply.error(subcommandSyntaxError(argString(argv[1]!), 'CLIENT'));
     return;
   }
   // timeout.c getTimeoutFromObjectOrReply in milliseconds: 0 stays 0 (a pause that is over at once).
@@ -218,7 +218,7 @@ function clientUnpauseCommand(ctx: CommandContext): void {
 // CLIENT UNBLOCK client-id [TIMEOUT|ERROR]
 function clientUnblockCommand(ctx: CommandContext, argv: Arg[]): void {
   if (argv.length > 4) {
-    ctx.reply.error(SYNTAX_ERR);
+    ctx.reply.error(subcommandSyntaxError(argString(argv[1]!), 'CLIENT'));
     return;
   }
   let error = false;

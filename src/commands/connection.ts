@@ -360,12 +360,19 @@ function argvBytes(argv: Arg[]): number {
   return n;
 }
 
+/** Bytes of the command a postponed client holds (Redis keeps its argv while it waits); 0 otherwise. */
+function heldArgvBytes(server: ServerState, c: ClientState): number {
+  if (!(c.flags & CLIENT_BLOCKED)) return 0;
+  const held = server.blocking.blockedOf(c)?.postponed;
+  return held === null || held === undefined ? 0 : argvBytes(held);
+}
+
 // CLIENT LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]
 function clientListCommand(ctx: CommandContext, argv: Arg[]): void {
   const clients = ctx.server.clients;
   const self = ctx.client;
   const mem = argvBytes(argv);
-  const lineOf = (c: ClientState): string => clientInfoLine(ctx.server, c, ctx.now, c === self ? mem : 0) + '\n';
+  const lineOf = (c: ClientState): string => clientInfoLine(ctx.server, c, ctx.now, c === self ? mem : heldArgvBytes(ctx.server, c)) + '\n';
   let out = '';
   if (argv.length === 4 && tokenIs(argv[2]!, 'TYPE')) {
     const type = clientType(argv[3]!);

@@ -226,6 +226,8 @@ export class Dispatcher implements CommandCaller {
         const tx = client.tx;
         const mayReplicate = (gate & GATE_MAY_REPLICATE) !== 0 || ((gate & GATE_EXEC) !== 0 && tx !== null && tx.queuedMayReplicate);
         if (this.server.control.shouldPostpone(mayReplicate)) {
+          // Redis has looked the command up by now: CLIENT LIST shows it as `cmd`.
+          client.lastCommand = cmd.fullName;
           this.server.blocking.postpone(client, argv);
           return;
         }
