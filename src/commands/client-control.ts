@@ -18,6 +18,7 @@ import {
   MONITOR_DENY_BLOCKING, NOT_INTEGER, PAUSE_MODE, SYNTAX_ERR, TIMEOUT_NEGATIVE, TIMEOUT_NOT_INTEGER, UNBLOCK_REASON,
   UNBLOCKED_BY_CLIENT, subcommandSyntaxError,
 } from '../errors.js';
+import type { Database } from '../keyspace/keyspace.js';
 import type { Arg } from '../protocol/resp-parser.js';
 import { MODE_RESP2, MODE_TEXT } from '../protocol/reply-writer.js';
 import { argString, parseInt64, tokenIs } from './args.js';
@@ -52,6 +53,7 @@ export class ClientControl {
     private readonly now: () => number,
     /** Microseconds since the epoch, for MONITOR lines. */
     private readonly nowUs: () => number,
+    private readonly dbs: () => readonly Database[],
   ) {}
 
   /** The flags a client starts with (CLIENT_SLOW_PATH while a pause or a monitor is on). */
@@ -103,6 +105,8 @@ export class ClientControl {
     if (e !== null && e.end < this.now()) this.event = null;
     this.pauseType = this.event === null ? PAUSE_OFF : this.event.type;
     this.pauseEnd = this.event === null ? 0 : this.event.end;
+    // While paused, nothing expires: the dataset stays as it is (expireIfNeeded, activeExpireCycle).
+    if ((this.pauseType === PAUSE_OFF) !== (old === PAUSE_OFF)) for (const db of this.dbs()) db.retainExpired = this.pauseType !== PAUSE_OFF;
     if (this.pauseType < old) this.blocking.unblockPostponed();
     this.blocking.setAlarm(this.pauseType === PAUSE_OFF ? Infinity : this.pauseEnd + 1, () => this.updatePause());
     this.refreshSlowPath();

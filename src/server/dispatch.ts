@@ -17,7 +17,7 @@ import { argString } from '../commands/args.js';
 import { NOAUTH, NOT_IN_MULTI, REPLICA_KEYSPACE, protectedCommandError, pubsubContextError, unknownCommand, unknownSubcommand, wrongArity } from '../errors.js';
 import { REQUEST_RAW, type Arg, type RawRequest, type RequestParser } from '../protocol/resp-parser.js';
 import {
-  CLIENT_MONITOR, CLIENT_MULTI, CLIENT_PUBSUB, CLIENT_REPLY_OFF, CLIENT_REPLY_SKIP, CLIENT_REPLY_SKIP_NEXT, CLIENT_SLOW_PATH,
+  CLIENT_BLOCKED, CLIENT_MONITOR, CLIENT_MULTI, CLIENT_PUBSUB, CLIENT_REPLY_OFF, CLIENT_REPLY_SKIP, CLIENT_REPLY_SKIP_NEXT, CLIENT_SLOW_PATH,
   type CommandCaller, type CommandStat, type ServerState,
 } from '../commands/state.js';
 
@@ -187,6 +187,8 @@ export class Dispatcher implements CommandCaller {
       ctx.reply.mute(true);
       this.admit(ctx, argv);
       client.flags &= ~CLIENT_REPLY_SKIP;
+      // Postponed by a pause, it has not run: it is still the one to skip when it does.
+      if (client.flags & CLIENT_BLOCKED) client.flags |= CLIENT_REPLY_SKIP_NEXT;
       if (!(client.flags & CLIENT_REPLY_OFF)) ctx.reply.mute(false);
       return;
     }

@@ -148,7 +148,7 @@ export class MiniKvServer implements ServerContext {
     this.signals.publish = (channel, message) => this.pubsub.publish(channel, message);
     this.setNotifyFlags(notifyFlagsFromString(this.config.get('notify-keyspace-events')));
     this.blocking = new BlockingRegistry(this.signals, () => this.dbs, () => this.clock.now(), (c) => (c as Connection).context);
-    this.control = new ClientControl(this.clients, this.blocking, () => this.clock.now(), () => this.clock.nowUs());
+    this.control = new ClientControl(this.clients, this.blocking, () => this.clock.now(), () => this.clock.nowUs(), () => this.dbs);
     this.tracking = new TrackingTable(this.clients, this.signals, () => this.config.getInt('tracking-table-max-keys'));
     this.config.onChange = (name) => {
       if (name === 'hz' && this.servers.length > 0 && this.activeExpireEnabled) this.activeExpire.start(this.config.getInt('hz'));

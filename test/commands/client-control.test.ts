@@ -268,6 +268,31 @@ describe('client control', () => {
     });
   });
 
+  test('CLIENT PAUSE - nothing expires while clients are paused; a key past its time reads as missing and stays', async (t) => {
+    await oracle.check(t, 'pause-keeps-expired', srv.port, {
+      clients: 2,
+      steps: [
+        { call: ['SET', 'k', 'v', 'PX', '100'] },
+        { call: ['CLIENT', 'PAUSE', '100000', 'WRITE'] },
+        // Long past k's time, with the active cycle running meanwhile.
+        { sleep: 400 },
+        { c: 1, call: ['GET', 'k'] },
+        { c: 1, call: ['EXISTS', 'k'] },
+        { c: 1, call: ['DBSIZE'] },
+        { call: ['CLIENT', 'UNPAUSE'] },
+        { c: 1, call: ['GET', 'k'] },
+        { c: 1, call: ['DBSIZE'] },
+        // A paused command skipped by CLIENT REPLY SKIP stays skipped when it runs.
+        { call: ['CLIENT', 'PAUSE', '100000', 'WRITE'] },
+        { c: 1, send: ['CLIENT', 'REPLY', 'SKIP'] },
+        { c: 1, send: ['SET', 'k', 'skipped'] },
+        { c: 1, send: ['GET', 'k'] },
+        { call: ['CLIENT', 'UNPAUSE'] },
+        { c: 1, next: 1 },
+      ],
+    });
+  });
+
   test('CLIENT PAUSE - INFO blocked_clients counts the waiting clients, CLIENT LIST shows flag b and the waiting command', async () => {
     const a = await RespClient.connect(srv.port);
     const b = await RespClient.connect(srv.port);
