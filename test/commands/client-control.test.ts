@@ -296,6 +296,7 @@ describe('client control', () => {
   test('CLIENT PAUSE - INFO blocked_clients counts the waiting clients, CLIENT LIST shows flag b and the waiting command', async () => {
     const a = await RespClient.connect(srv.port);
     const b = await RespClient.connect(srv.port);
+    const bId = String(await b.call('CLIENT', 'ID'));
     assert.deepEqual(await a.call('CLIENT', 'PAUSE', '100000', 'WRITE'), OK);
     b.send('SET', 'held', '1');
     let line = '';
@@ -304,6 +305,10 @@ describe('client control', () => {
     }
     assert.match(line, / flags=b db=0 sub=0 psub=0 ssub=0 multi=-1 .*argv-mem=8 .* cmd=set /);
     assert.match(text(await a.call('INFO', 'clients')), /blocked_clients:1\r\n/);
+    // Redis 7.0.15 aborts on this (serverPanic "Unknown btype"); mini-kv leaves the paused client held.
+    assert.equal(await a.call('CLIENT', 'UNBLOCK', bId), 0);
+    assert.equal(await a.call('CLIENT', 'UNBLOCK', bId, 'ERROR'), 0);
+    assert.equal(b.pending, 0);
     assert.deepEqual(await a.call('CLIENT', 'UNPAUSE'), OK);
     assert.deepEqual(await b.next(), OK);
     assert.match(text(await a.call('INFO', 'clients')), /blocked_clients:0\r\n/);
