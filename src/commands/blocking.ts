@@ -271,6 +271,18 @@ export class BlockingRegistry {
   }
 
   /**
+   * Every key some client waits on in database `dbIndex` that holds a live
+   * value is ready (SWAPDB brought in other contents; Redis's
+   * scanDatabaseForReadyKeys). The handlers still decide whether it serves.
+   */
+  scanDatabaseForReadyKeys(dbIndex: number, now: number): void {
+    const waiters = this.byKey.get(dbIndex);
+    if (waiters === undefined) return;
+    const db = this.dbs()[dbIndex]!;
+    for (const key of waiters.keys()) if (db.has(key, now)) this.signalKeyAsReady(db, key);
+  }
+
+  /**
    * Serves clients blocked on the keys written since the last pass, each
    * key's waiters in the order they blocked (Redis's
    * handleClientsBlockedOnKeys); keys written while serving are served in

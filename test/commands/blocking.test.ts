@@ -171,6 +171,25 @@ describe('blocked clients (registry)', () => {
     b.close();
   });
 
+  test('SWAPDB - a client waiting on a key of database 0 is served when SWAPDB brings in a database holding it', async () => {
+    const a = await RespClient.connect(srv.port);
+    const w = await RespClient.connect(srv.port);
+    const sa = await clientState(srv, a);
+    const log: string[] = [];
+    await w.call('SELECT', '9');
+    await w.call('SET', 'swapped', 'in');
+    srv.server.blocking.block(sa, 0, ['swapped', 'absent'], 0, serveWhenSet(log, 'a'));
+    // A swap of two other databases changes nothing for it.
+    assert.deepEqual(await w.call('SWAPDB', '3', '4'), { simple: 'OK' });
+    assert.ok(sa.flags & CLIENT_BLOCKED);
+    assert.deepEqual(await w.call('SWAPDB', '0', '9'), { simple: 'OK' });
+    assert.deepEqual(await a.next(), { simple: 'served swapped' });
+    assert.deepEqual(log, ['a:swapped']);
+    assert.deepEqual(await w.call('SWAPDB', '0', '9'), { simple: 'OK' });
+    a.close();
+    w.close();
+  });
+
   test('a blocked client that disconnects leaves the registry', async () => {
     const a = await RespClient.connect(srv.port);
     const b = await RespClient.connect(srv.port);
