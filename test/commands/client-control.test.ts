@@ -490,6 +490,7 @@ describe('client control', () => {
     const old = await RespClient.connect(srv.port);
     await old.call('PING');
     clock.freeze();
+    const start = clock.now();
     try {
       const c = await RespClient.connect(srv.port);
       // Nobody is a day old.
@@ -500,6 +501,7 @@ describe('client control', () => {
       await old.whenClosed();
       c.close();
     } finally {
+      clock.set(start);
       clock.unfreeze();
     }
   });
