@@ -273,6 +273,8 @@ export class ArenaDatabase implements Database {
   id: number;
   onExpired: ((key: string) => void) | null = null;
   onCreated: ((key: string) => void) | null = null;
+  /** Keys past their time stay while clients are paused (Database.retainExpired). */
+  retainExpired = false;
   private readonly onLazyExpire: (key: string) => void;
   private readonly initialBuckets: number;
   private readonly prefaultBuckets: number;
@@ -487,6 +489,7 @@ export class ArenaDatabase implements Database {
    */
   private expireFound(a: number, now: number): boolean {
     if (this.expiryOf(a) > now) return false;
+    if (this.retainExpired) return true;
     const key = this.keyString(a);
     this.unlinkFound(a);
     this.removeRecord(a);
