@@ -274,6 +274,3 @@ export const UNBLOCKED_BY_CLIENT = 'UNBLOCKED client unblocked via CLIENT UNBLOC
 export const MONITOR_DENY_BLOCKING = "MONITOR isn't allowed for DENY BLOCKING client";
 /** A MONITOR client (a replica to Redis) running a command that reads or writes keys (processCommand). */
 export const REPLICA_KEYSPACE = "Replica can't interact with the keyspace";
-/** CLIENT KILL MAXAGE (Redis 7.4's networking.c). */
-export const MAXAGE_NOT_INTEGER = 'maxage is not an integer or out of range';
-export const MAXAGE_NOT_POSITIVE = 'maxage should be greater than 0';

@@ -11,7 +11,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import {
   AUTH_NO_PASSWORD, CLIENT_ID_NOT_POSITIVE, CLIENT_NAME_SPACES, DB_INDEX_OUT_OF_RANGE, HELLO_NOAUTH, INVALID_CLIENT_ID,
-  NO_SUCH_CLIENT, NOPROTO, NOT_INTEGER, MAXAGE_NOT_INTEGER, MAXAGE_NOT_POSITIVE, PROTOCOL_VERSION_NOT_INTEGER, SYNTAX_ERR, WRONGPASS, clientAttrSpaces,
+  NO_SUCH_CLIENT, NOPROTO, NOT_INTEGER, PROTOCOL_VERSION_NOT_INTEGER, SYNTAX_ERR, WRONGPASS, clientAttrSpaces,
   helloSyntaxError, noSuchUser, unknownClientType, unrecognizedOption, valueOutOfRange, wrongArity,
 } from '../errors.js';
 import type { Arg } from '../protocol/resp-parser.js';
@@ -416,13 +416,11 @@ interface KillFilter {
   addr: string | null;
   laddr: string | null;
   skipme: boolean;
-  /** MAXAGE (Redis 7.4): only clients connected at least this many seconds; 0: any. */
-  maxAge: number;
 }
 
 /** Parses the new-style CLIENT KILL filters (argv[2...] in pairs), or replies with the error and returns null. */
 function parseKillFilterOrReply(ctx: CommandContext, argv: Arg[]): KillFilter | null {
-  const f: KillFilter = { id: null, type: null, addr: null, laddr: null, skipme: true, maxAge: 0 };
+  const f: KillFilter = { id: null, type: null, addr: null, laddr: null, skipme: true };
   for (let i = 2; i < argv.length; i += 2) {
     const opt = argv[i]!;
     const hasValue = i + 1 < argv.length;
@@ -450,17 +448,6 @@ function parseKillFilterOrReply(ctx: CommandContext, argv: Arg[]): KillFilter | 
         ctx.reply.error(noSuchUser(argString(value)));
         return null;
       }
-    } else if (tokenIs(opt, 'MAXAGE') && hasValue) {
-      const v = parseInt64(value);
-      if (v === null) {
-        ctx.reply.error(MAXAGE_NOT_INTEGER);
-        return null;
-      }
-      if (v <= 0n) {
-        ctx.reply.error(MAXAGE_NOT_POSITIVE);
-        return null;
-      }
-      f.maxAge = Number(v);
     } else if (tokenIs(opt, 'SKIPME') && hasValue) {
       if (tokenIs(value, 'YES')) f.skipme = true;
       else if (tokenIs(value, 'NO')) f.skipme = false;
@@ -483,7 +470,7 @@ function clientKillCommand(ctx: CommandContext, argv: Arg[]): void {
   let filter: KillFilter | null;
   if (oldStyle) {
     // The old form names one address and may kill the caller itself (skipme is off).
-    filter = { id: null, type: null, addr: argString(argv[2]!), laddr: null, skipme: false, maxAge: 0 };
+    filter = { id: null, type: null, addr: argString(argv[2]!), laddr: null, skipme: false };
   } else {
     filter = parseKillFilterOrReply(ctx, argv);
     if (filter === null) return;
@@ -493,7 +480,6 @@ function clientKillCommand(ctx: CommandContext, argv: Arg[]): void {
     if (filter.id !== null && c.id !== filter.id) continue;
     if (filter.type !== null && filter.type !== typeOf(c)) continue;
     // Redis 7.4 compares whole seconds of age with the command's time snapshot.
-    if (filter.maxAge !== 0 && Math.floor(ctx.now / 1000) - Math.floor(c.createdAt / 1000) < filter.maxAge) continue;
     if (filter.addr !== null && c.addr !== filter.addr) continue;
     if (filter.laddr !== null && c.laddr !== filter.laddr) continue;
     if (filter.skipme && c === ctx.client) continue;

@@ -485,27 +485,6 @@ describe('client control', () => {
     c.close();
   });
 
-  test('CLIENT KILL MAXAGE (Redis 7.4) - kills clients connected at least that long, skipping the caller', async () => {
-    const clock = srv.server.clock;
-    const old = await RespClient.connect(srv.port);
-    await old.call('PING');
-    clock.freeze();
-    const start = clock.now();
-    try {
-      const c = await RespClient.connect(srv.port);
-      // Nobody is a day old.
-      assert.equal(await c.call('CLIENT', 'KILL', 'MAXAGE', '86400'), 0);
-      clock.set(clock.now() + 100_000_000);
-      const killed = (await c.call('CLIENT', 'KILL', 'MAXAGE', '86400')) as number;
-      assert.ok(killed >= 1);
-      await old.whenClosed();
-      c.close();
-    } finally {
-      clock.set(start);
-      clock.unfreeze();
-    }
-  });
-
   test('ioredis and node-redis - CLIENT PAUSE/UNPAUSE, CLIENT REPLY ON and RESET work through the clients', async () => {
     const io = new Redis({ port: srv.port, lazyConnect: true });
     await io.connect();
