@@ -174,34 +174,36 @@ export class Dispatcher implements CommandCaller {
         return;
       }
     }
-    this.dispatch(ctx, parser.args());
+    // A request in bytes had its command found above: not looked up again.
+    this.dispatch(ctx, parser.args(), kind === REQUEST_RAW ? this.lastCommand : undefined);
   }
 
   /**
    * Runs one request from a client, as Redis's processCommand: resolve the
    * command, check that this client may run it now (authentication, its
    * state: MULTI, subscribed), then queue it (inside MULTI) or call it.
+   * `found`: the command argv[0] names, when the caller has looked it up.
    */
-  dispatch(ctx: CommandContext, argv: Arg[]): void {
+  dispatch(ctx: CommandContext, argv: Arg[], found: LoadedCommand | undefined = undefined): void {
     const client = ctx.client;
     if (client.flags & CLIENT_REPLY_SKIP_NEXT) {
       // CLIENT REPLY SKIP ran before: this command's replies are dropped
       // (Redis's resetClient turns SKIP_NEXT into SKIP for one command).
       client.flags = (client.flags & ~CLIENT_REPLY_SKIP_NEXT) | CLIENT_REPLY_SKIP;
       ctx.reply.mute(true);
-      this.admit(ctx, argv);
+      this.admit(ctx, argv, found);
       client.flags &= ~CLIENT_REPLY_SKIP;
       // Postponed by a pause, it has not run: it is still the one to skip when it does.
       if (client.flags & CLIENT_BLOCKED) client.flags |= CLIENT_REPLY_SKIP_NEXT;
       if (!(client.flags & CLIENT_REPLY_OFF)) ctx.reply.mute(false);
       return;
     }
-    this.admit(ctx, argv);
+    this.admit(ctx, argv, found);
   }
 
   /** dispatch's body: resolve, admit, then queue or call. */
-  private admit(ctx: CommandContext, argv: Arg[]): void {
-    const cmd = this.resolveCommandOrReply(ctx, argv);
+  private admit(ctx: CommandContext, argv: Arg[], found: LoadedCommand | undefined): void {
+    const cmd = this.resolveCommandOrReply(ctx, argv, found);
     if (cmd === null) return;
     const client = ctx.client;
     const gate = this.gates[cmd.index]!;
@@ -354,9 +356,9 @@ export class Dispatcher implements CommandCaller {
   }
 
   /** Finds the command (or subcommand) to run, or replies with the error and returns null. */
-  resolveCommandOrReply(ctx: CommandContext, argv: Arg[]): LoadedCommand | null {
+  resolveCommandOrReply(ctx: CommandContext, argv: Arg[], found: LoadedCommand | undefined = undefined): LoadedCommand | null {
     const name = argv[0]!;
-    let cmd = typeof name === 'string' ? this.table.lookup(name) : undefined;
+    let cmd = found ?? (typeof name === 'string' ? this.table.lookup(name) : undefined);
     if (cmd === undefined) {
       const args: string[] = [];
       for (let i = 1; i < argv.length; i++) args.push(argString(argv[i]!));
