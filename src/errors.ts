@@ -261,3 +261,16 @@ export class ConfigFileError extends ConfigError {
 // Pub/sub (pubsub.c).
 /** SSUBSCRIBE inside a transaction (a client that denies blocking). */
 export const SSUBSCRIBE_DENY_BLOCKING = "SSUBSCRIBE isn't allowed for a DENY BLOCKING client";
+
+// ---- client control (networking.c clientCommand, timeout.c, server.c) -------
+/** CLIENT PAUSE's timeout (timeout.c getTimeoutFromObjectOrReply, UNIT_MILLISECONDS). */
+export const TIMEOUT_NOT_INTEGER = 'timeout is not an integer or out of range';
+export const TIMEOUT_NEGATIVE = 'timeout is negative';
+export const PAUSE_MODE = 'CLIENT PAUSE mode must be WRITE or ALL';
+export const UNBLOCK_REASON = 'CLIENT UNBLOCK reason should be TIMEOUT or ERROR';
+/** What CLIENT UNBLOCK … ERROR replies to the unblocked client (its own code). */
+export const UNBLOCKED_BY_CLIENT = 'UNBLOCKED client unblocked via CLIENT UNBLOCK';
+/** MONITOR inside MULTI (run by EXEC, where the client may not block). */
+export const MONITOR_DENY_BLOCKING = "MONITOR isn't allowed for DENY BLOCKING client";
+/** A MONITOR client (a replica to Redis) running a command that reads or writes keys (processCommand). */
+export const REPLICA_KEYSPACE = "Replica can't interact with the keyspace";

@@ -229,7 +229,8 @@ export function commandDocsReply(w: ReplyWriter, cmd: LoadedCommand): void {
   const docFlags = spec.docFlags ?? [];
   const history = spec.history ?? [];
   const args = spec.args ?? [];
-  let n = 4; // summary, since, group, complexity: every spec has them
+  // summary, since, group: every spec has them; complexity unless empty (MONITOR has none in Redis).
+  let n = spec.complexity === '' ? 3 : 4;
   if (docFlags.length > 0) n++;
   if (spec.deprecatedSince !== undefined) n++;
   if (spec.replacedBy !== undefined) n++;
@@ -243,8 +244,10 @@ export function commandDocsReply(w: ReplyWriter, cmd: LoadedCommand): void {
   w.bulk(spec.since);
   w.bulk('group');
   w.bulk(spec.group);
-  w.bulk('complexity');
-  w.bulk(spec.complexity);
+  if (spec.complexity !== '') {
+    w.bulk('complexity');
+    w.bulk(spec.complexity);
+  }
   if (docFlags.length > 0) {
     w.bulk('doc_flags');
     simpleSet(w, docFlags);

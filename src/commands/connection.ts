@@ -16,7 +16,10 @@ import {
 } from '../errors.js';
 import type { Arg } from '../protocol/resp-parser.js';
 import { MODE_RESP2, MODE_RESP3, MODE_TEXT } from '../protocol/reply-writer.js';
-import { CLIENT_PUBSUB, type ClientState } from './state.js';
+import {
+  CLIENT_BLOCKED, CLIENT_MONITOR, CLIENT_MULTI, CLIENT_PUBSUB, CLIENT_TRACKING, type ClientState, type ServerState,
+} from './state.js';
+import { CLIENT_CONTROL_SUBCOMMANDS } from './client-control.js';
 import { argString, parseInt64, tokenIs } from './args.js';
 import type { CommandContext, CommandSpec } from './table.js';
 import { CLIENT_CACHING_HELP, CLIENT_TRACKING_HELP, CLIENT_TRACKING_SUBCOMMANDS } from './tracking.js';
@@ -270,7 +273,7 @@ function clientSetinfoCommand(ctx: CommandContext, argv: Arg[]): void {
   ctx.reply.ok();
 }
 
-/** Client types as CLIENT LIST/KILL TYPE name them (getClientTypeByName); mini-kv's clients are all `normal`. */
+/** Client types as CLIENT LIST/KILL TYPE name them (getClientTypeByName); mini-kv's clients are `normal` or `pubsub`. */
 const CLIENT_TYPES = ['NORMAL', 'SLAVE', 'REPLICA', 'PUBSUB', 'MASTER'];
 
 /** The upper-case type named by `arg`, or null when Redis would not know it. */
@@ -279,26 +282,74 @@ function clientType(arg: Arg): string | null {
   return null;
 }
 
+/** A client's type as Redis's getClientType sees it: PUBSUB when subscribed, otherwise NORMAL (a monitor included). */
+function typeOf(c: ClientState): string {
+  return c.flags & CLIENT_PUBSUB ? 'PUBSUB' : 'NORMAL';
+}
+
+/**
+ * The `flags` field (catClientInfoString's letters, in its order): O
+ * monitor, P pub/sub, x MULTI, b blocked, t tracking, R broken redirect,
+ * B BCAST, d a watched key changed, c closing after the reply, e no-evict,
+ * T no-touch (Redis 7.2); N when none.
+ */
+function clientFlagLetters(server: ServerState, c: ClientState): string {
+  let f = '';
+  if (c.flags & CLIENT_MONITOR) f += 'O';
+  if (c.flags & CLIENT_PUBSUB) f += 'P';
+  if (c.flags & CLIENT_MULTI) f += 'x';
+  if (c.flags & CLIENT_BLOCKED) f += 'b';
+  const t = c.flags & CLIENT_TRACKING ? server.tracking.of(c) : undefined;
+  if (t !== undefined) {
+    f += 't';
+    if (t.brokenRedirect) f += 'R';
+    if (t.bcast) f += 'B';
+  }
+  if (c.tx !== null && c.tx.dirtyCas) f += 'd';
+  if (c.closeAfterReply) f += 'c';
+  if (c.noEvict) f += 'e';
+  if (c.noTouch) f += 'T';
+  return f === '' ? 'N' : f;
+}
+
+/** Bytes of the commands MULTI queued, as Redis's mstate.argv_len_sums: each argument plus a pointer (8 bytes) per argument. */
+function multiBytes(c: ClientState): number {
+  if (c.tx === null || !(c.flags & CLIENT_MULTI)) return 0;
+  let n = 0;
+  for (const q of c.tx.queue) n += argvBytes(q.argv) + 8 * q.argv.length;
+  return n;
+}
+
 /**
  * One CLIENT LIST line, without the newline, with the fields of Redis
  * 7.0.15's catClientInfoString in its order. Fields tied to Redis internals
- * that mini-kv does not have are reported as their idle values: the shared
- * reply writer means there is no per-client reply buffer (rbs, rbp, obl,
- * oll are 0), and there is no MULTI or pub/sub yet.
- * `argvMem` is the size of the command being run, for the calling client.
+ * that mini-kv does not have are reported as their idle values: there is
+ * no per-client reply buffer (rbs, rbp, obl, oll are 0; omem is the reply
+ * bytes waiting for the socket), qbuf-free is 0, and tot-mem adds only
+ * what mini-kv can count (query, reply, argv and MULTI bytes), not
+ * Redis's struct sizes. `argvMem` is the size of the command being run,
+ * for the calling client.
  */
-function clientInfoLine(c: ClientState, now: number, argvMem: number): string {
+function clientInfoLine(server: ServerState, c: ClientState, now: number, argvMem: number): string {
   const qbuf = c.queryBufferLength();
   const omem = c.outputBufferLength();
   const age = Math.max(0, Math.floor((now - c.createdAt) / 1000));
   const idle = Math.max(0, Math.floor((now - c.lastInteraction) / 1000));
-  const flags = c.closeAfterReply ? 'c' : 'N';
   const events = omem > 0 ? 'rw' : 'r';
+  const pubsub = server.pubsub;
+  const subscribed = (c.flags & CLIENT_PUBSUB) !== 0;
+  const sub = subscribed ? pubsub.list(c, 'channels').length : 0;
+  const psub = subscribed ? pubsub.list(c, 'patterns').length : 0;
+  const ssub = subscribed ? pubsub.shardSubscriptionCount(c) : 0;
+  const multi = c.flags & CLIENT_MULTI && c.tx !== null ? c.tx.queue.length : -1;
+  const multiMem = multiBytes(c);
+  const tracking = c.flags & CLIENT_TRACKING ? server.tracking.of(c) : undefined;
+  const redir = tracking === undefined ? -1 : tracking.redirect;
   return (
-    `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name} age=${age} idle=${idle} flags=${flags}` +
-    ` db=${c.dbIndex} sub=0 psub=0 ssub=0 multi=-1 qbuf=${qbuf} qbuf-free=0 argv-mem=${argvMem} multi-mem=0` +
-    ` rbs=0 rbp=0 obl=0 oll=0 omem=${omem} tot-mem=${qbuf + omem + argvMem} events=${events} cmd=${c.lastCommand}` +
-    ` user=default redir=-1 resp=${c.resp}`
+    `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name} age=${age} idle=${idle} flags=${clientFlagLetters(server, c)}` +
+    ` db=${c.dbIndex} sub=${sub} psub=${psub} ssub=${ssub} multi=${multi} qbuf=${qbuf} qbuf-free=0 argv-mem=${argvMem} multi-mem=${multiMem}` +
+    ` rbs=0 rbp=0 obl=0 oll=0 omem=${omem} tot-mem=${qbuf + omem + argvMem + multiMem} events=${events} cmd=${c.lastCommand}` +
+    ` user=default redir=${redir} resp=${c.resp}`
   );
 }
 
@@ -309,12 +360,19 @@ function argvBytes(argv: Arg[]): number {
   return n;
 }
 
+/** Bytes of the command a postponed client holds (Redis keeps its argv while it waits); 0 otherwise. */
+function heldArgvBytes(server: ServerState, c: ClientState): number {
+  if (!(c.flags & CLIENT_BLOCKED)) return 0;
+  const held = server.blocking.blockedOf(c)?.postponed;
+  return held === null || held === undefined ? 0 : argvBytes(held);
+}
+
 // CLIENT LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]
 function clientListCommand(ctx: CommandContext, argv: Arg[]): void {
   const clients = ctx.server.clients;
   const self = ctx.client;
   const mem = argvBytes(argv);
-  const lineOf = (c: ClientState): string => clientInfoLine(c, ctx.now, c === self ? mem : 0) + '\n';
+  const lineOf = (c: ClientState): string => clientInfoLine(ctx.server, c, ctx.now, c === self ? mem : heldArgvBytes(ctx.server, c)) + '\n';
   let out = '';
   if (argv.length === 4 && tokenIs(argv[2]!, 'TYPE')) {
     const type = clientType(argv[3]!);
@@ -322,7 +380,7 @@ function clientListCommand(ctx: CommandContext, argv: Arg[]): void {
       ctx.reply.error(unknownClientType(argString(argv[3]!)));
       return;
     }
-    if (type === 'NORMAL') for (const c of clients.values()) out += lineOf(c);
+    for (const c of clients.values()) if (typeOf(c) === type) out += lineOf(c);
   } else if (argv.length > 3 && tokenIs(argv[2]!, 'ID')) {
     const ids: number[] = [];
     for (let j = 3; j < argv.length; j++) {
@@ -348,7 +406,7 @@ function clientListCommand(ctx: CommandContext, argv: Arg[]): void {
 
 // CLIENT INFO
 function clientInfoCommand(ctx: CommandContext, argv: Arg[]): void {
-  ctx.reply.verbatim(clientInfoLine(ctx.client, ctx.now, argvBytes(argv)) + '\n');
+  ctx.reply.verbatim(clientInfoLine(ctx.server, ctx.client, ctx.now, argvBytes(argv)) + '\n');
 }
 
 /** CLIENT KILL's filters; null fields match everything. */
@@ -420,7 +478,8 @@ function clientKillCommand(ctx: CommandContext, argv: Arg[]): void {
   const victims: ClientState[] = [];
   for (const c of ctx.server.clients.values()) {
     if (filter.id !== null && c.id !== filter.id) continue;
-    if (filter.type !== null && filter.type !== 'NORMAL') continue;
+    if (filter.type !== null && filter.type !== typeOf(c)) continue;
+    // Redis 7.4 compares whole seconds of age with the command's time snapshot.
     if (filter.addr !== null && c.addr !== filter.addr) continue;
     if (filter.laddr !== null && c.laddr !== filter.laddr) continue;
     if (filter.skipme && c === ctx.client) continue;
@@ -462,9 +521,21 @@ const CLIENT_HELP = [
   '    Return information about client connections. Options:',
   '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',
   '      Return clients of specified type.',
+  'UNPAUSE',
+  '    Stop the current client pause, resuming traffic.',
+  'PAUSE <timeout> [WRITE|ALL]',
+  '    Suspend all, or just write, clients for <timeout> milliseconds.',
+  'REPLY (ON|OFF|SKIP)',
+  '    Control the replies sent to the current connection.',
   'SETNAME <name>',
   '    Assign the name <name> to the current connection.',
+  'UNBLOCK <clientid> [TIMEOUT|ERROR]',
+  '    Unblock the specified blocked client.',
   ...CLIENT_TRACKING_HELP,
+  'NO-EVICT (ON|OFF)',
+  '    Protect current client connection from eviction.',
+  'NO-TOUCH (ON|OFF)',
+  "    Will not touch LRU/LFU stats when this mode is on.",
   'SETINFO <option> <value>',
   '    Set client meta attr. Options are:',
   '    * LIB-NAME: the client lib name.',
@@ -479,6 +550,8 @@ function clientHelpCommand(ctx: CommandContext): void {
 const CLIENT_SUBCOMMANDS: CommandSpec[] = [
   // Client-side caching: TRACKING, CACHING, GETREDIR, TRACKINGINFO (tracking.ts).
   ...CLIENT_TRACKING_SUBCOMMANDS,
+  // PAUSE, UNPAUSE, UNBLOCK, REPLY, NO-EVICT, NO-TOUCH (client-control.ts).
+  ...CLIENT_CONTROL_SUBCOMMANDS,
   {
     name: 'id', arity: 2, flags: ['noscript', 'loading', 'stale'], firstKey: 0, lastKey: 0, step: 0,
     group: 'connection', summary: 'Returns the client ID for the current connection', since: '5.0.0',

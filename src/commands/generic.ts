@@ -594,12 +594,21 @@ function expireGeneric(ctx: CommandContext, argv: Arg[], basetime: number, unit:
       return;
     }
   }
+  const propagation = ctx.server.propagation;
   if (when <= ctx.now) {
     db.delete(key, ctx.now);
     ctx.server.signals.changed(db, key, NOTIFY_GENERIC, 'del');
+    if (propagation.active) propagation.rewrite(['DEL', argv[1]!]);
   } else {
     db.setExpire(key, when);
     ctx.server.signals.changed(db, key, NOTIFY_GENERIC, 'expire');
+    // Propagated as PEXPIREAT with the absolute time (and any NX/XX/GT/LT), as Redis does.
+    if (propagation.active && name !== 'pexpireat') {
+      const out = argv.slice();
+      out[0] = 'PEXPIREAT';
+      out[2] = String(when);
+      propagation.rewrite(out);
+    }
   }
   ctx.reply.integer(1);
 }

@@ -2,6 +2,7 @@
  * Every command group's specs, in one list: the input of the command table.
  * A new group is one import and one spread here.
  */
+import { CLIENT_CONTROL_COMMANDS } from './client-control.js';
 import { CONNECTION_COMMANDS } from './connection.js';
 import { DEBUG_COMMANDS } from './debug.js';
 import { GENERIC_COMMANDS } from './generic.js';
@@ -13,4 +14,4 @@ import { STRING_COMMANDS } from './string.js';
 import { TRANSACTION_COMMANDS } from './transactions.js';
 import type { CommandSpec } from './table.js';
 
-export const ALL_COMMANDS: readonly CommandSpec[] = [...STRING_COMMANDS, ...GENERIC_COMMANDS, ...CONNECTION_COMMANDS, ...SERVER_COMMANDS, ...TRANSACTION_COMMANDS, ...PUBSUB_COMMANDS, ...SLOWLOG_COMMANDS, ...LATENCY_COMMANDS, ...DEBUG_COMMANDS];
+export const ALL_COMMANDS: readonly CommandSpec[] = [...STRING_COMMANDS, ...GENERIC_COMMANDS, ...CONNECTION_COMMANDS, ...CLIENT_CONTROL_COMMANDS, ...SERVER_COMMANDS, ...TRANSACTION_COMMANDS, ...PUBSUB_COMMANDS, ...SLOWLOG_COMMANDS, ...LATENCY_COMMANDS, ...DEBUG_COMMANDS];

@@ -19,6 +19,7 @@
  *
  * Channel names are latin1 strings (the bytes as given), like keys.
  */
+import { TARGET_REPL } from './propagation.js';
 import { SSUBSCRIBE_DENY_BLOCKING, subcommandSyntaxError } from '../errors.js';
 import { globMatch } from '../keyspace/glob.js';
 import type { Arg } from '../protocol/resp-parser.js';
@@ -328,11 +329,14 @@ function punsubscribeCommand(ctx: CommandContext, argv: Arg[]): void {
 // PUBLISH channel message
 function publishCommand(ctx: CommandContext, argv: Arg[]): void {
   ctx.reply.integer(ctx.server.pubsub.publish(argString(argv[1]!), argv[2]!));
+  // Replicas pass messages on to their own subscribers; the AOF keeps none.
+  if (ctx.server.propagation.active) ctx.server.propagation.force(TARGET_REPL);
 }
 
 // SPUBLISH shardchannel message
 function spublishCommand(ctx: CommandContext, argv: Arg[]): void {
   ctx.reply.integer(ctx.server.pubsub.spublish(argString(argv[1]!), argv[2]!));
+  if (ctx.server.propagation.active) ctx.server.propagation.force(TARGET_REPL);
 }
 
 /** PUBSUB CHANNELS / SHARDCHANNELS [pattern] (channelList). */
@@ -412,7 +416,7 @@ function withPatternLimit(handler: (ctx: CommandContext, argv: Arg[]) => void): 
 // Specs, as Redis 7.0.15's COMMAND INFO and COMMAND DOCS give them.
 
 const SUB_FLAGS = ['pubsub', 'noscript', 'loading', 'stale'];
-const NOT_KEY_RANGE = { flags: ['NOT_KEY'], beginSearch: { type: 'index' as const, index: 1 }, findKeys: { type: 'range' as const, lastkey: -1, step: 1, limit: 0 } };
+const NOT_KEY_RANGE = { flags: ['not_key'], beginSearch: { type: 'index' as const, index: 1 }, findKeys: { type: 'range' as const, lastkey: -1, step: 1, limit: 0 } };
 
 const PUBSUB_SUBCOMMANDS: CommandSpec[] = [
   { name: 'channels', arity: -2, flags: ['pubsub', 'loading', 'stale'], firstKey: 0, lastKey: 0, step: 0, group: 'pubsub', summary: 'List active channels', since: '2.8.0', complexity: 'O(N) where N is the number of active channels, and assuming constant time pattern matching (relatively short channels and patterns)', args: [{ name: 'pattern', type: 'pattern', optional: true }], handler: withPatternLimit(pubsubChannelsCommand) },
@@ -431,6 +435,6 @@ export const PUBSUB_COMMANDS: CommandSpec[] = [
   { name: 'publish', arity: 3, flags: ['pubsub', 'loading', 'stale', 'fast', 'may_replicate', 'sentinel'], firstKey: 0, lastKey: 0, step: 0, group: 'pubsub', summary: 'Post a message to a channel', since: '2.0.0', complexity: 'O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).', args: [{ name: 'channel', type: 'string' }, { name: 'message', type: 'string' }], handler: publishCommand },
   { name: 'ssubscribe', arity: -2, flags: SUB_FLAGS, firstKey: 1, lastKey: -1, step: 1, group: 'pubsub', summary: 'Listen for messages published to the given shard channels', since: '7.0.0', complexity: 'O(N) where N is the number of shard channels to subscribe to.', keySpecs: [NOT_KEY_RANGE], args: [{ name: 'shardchannel', type: 'string', multiple: true }], handler: ssubscribeCommand },
   { name: 'sunsubscribe', arity: -1, flags: SUB_FLAGS, firstKey: 1, lastKey: -1, step: 1, group: 'pubsub', summary: 'Stop listening for messages posted to the given shard channels', since: '7.0.0', complexity: 'O(N) where N is the number of clients already subscribed to a shard channel.', keySpecs: [NOT_KEY_RANGE], args: [{ name: 'shardchannel', type: 'string', optional: true, multiple: true }], handler: sunsubscribeCommand },
-  { name: 'spublish', arity: 3, flags: ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'], firstKey: 1, lastKey: 1, step: 1, group: 'pubsub', summary: 'Post a message to a shard channel', since: '7.0.0', complexity: 'O(N) where N is the number of clients subscribed to the receiving shard channel.', keySpecs: [{ flags: ['NOT_KEY'], beginSearch: { type: 'index', index: 1 }, findKeys: { type: 'range', lastkey: 0, step: 1, limit: 0 } }], args: [{ name: 'shardchannel', type: 'string' }, { name: 'message', type: 'string' }], handler: spublishCommand },
+  { name: 'spublish', arity: 3, flags: ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'], firstKey: 1, lastKey: 1, step: 1, group: 'pubsub', summary: 'Post a message to a shard channel', since: '7.0.0', complexity: 'O(N) where N is the number of clients subscribed to the receiving shard channel.', keySpecs: [{ flags: ['not_key'], beginSearch: { type: 'index', index: 1 }, findKeys: { type: 'range', lastkey: 0, step: 1, limit: 0 } }], args: [{ name: 'shardchannel', type: 'string' }, { name: 'message', type: 'string' }], handler: spublishCommand },
   { name: 'pubsub', arity: -2, flags: [], firstKey: 0, lastKey: 0, step: 0, group: 'pubsub', summary: 'A container for Pub/Sub commands', since: '2.8.0', complexity: 'Depends on subcommand.', subcommands: PUBSUB_SUBCOMMANDS },
 ];

@@ -131,9 +131,9 @@ function clientsSection(server: ServerState): string[] {
     `maxclients:${server.config.get('maxclients')}`,
     `client_recent_max_input_buffer:${maxIn}`,
     `client_recent_max_output_buffer:${maxOut}`,
-    'blocked_clients:0',
+    `blocked_clients:${server.blocking.blockedClients}`,
     `tracking_clients:${server.tracking.trackingClients}`,
-    'clients_in_timeout_table:0',
+    `clients_in_timeout_table:${server.blocking.clientsWithTimeout}`,
   ];
 }
 

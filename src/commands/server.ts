@@ -93,6 +93,9 @@ function swapdbCommand(ctx: CommandContext, argv: Arg[]): void {
   db.id = a;
   da.id = b;
   ctx.db = dbs[ctx.client.dbIndex]!;
+  // Clients blocked on keys of either index now wait on the other's keys (Redis's scanDatabaseForReadyKeys).
+  ctx.server.blocking.scanDatabaseForReadyKeys(a, ctx.now);
+  ctx.server.blocking.scanDatabaseForReadyKeys(b, ctx.now);
   ctx.reply.ok();
 }
 

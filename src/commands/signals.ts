@@ -126,6 +126,8 @@ export class KeyspaceSignals {
   private trackingHook: ((db: Database, key: string) => void) | null = null;
   /** Client-side caching: a database was emptied (FLUSHDB/FLUSHALL), index -1 for all. */
   private trackingFlushHook: ((dbIndex: number) => void) | null = null;
+  /** Blocked clients (blocking.ts): a key changed; installed only while some client waits on a key. */
+  private blockingHook: ((db: Database, key: string) => void) | null = null;
 
   /** Sets `notify-keyspace-events` (already checked) from its class bits. */
   setNotifyFlags(flags: number): void {
@@ -144,8 +146,14 @@ export class KeyspaceSignals {
     this.update();
   }
 
+  /** Installs or removes the blocked clients' ready-key hook. */
+  setBlocking(onKey: ((db: Database, key: string) => void) | null): void {
+    this.blockingHook = onKey;
+    this.update();
+  }
+
   private update(): void {
-    this.listening = this.watchedCount > 0 || this.notifyFlags !== 0 || this.trackingHook !== null;
+    this.listening = this.watchedCount > 0 || this.notifyFlags !== 0 || this.trackingHook !== null || this.blockingHook !== null;
   }
 
   /**
@@ -163,6 +171,7 @@ export class KeyspaceSignals {
   modified(db: Database, key: string): void {
     if (this.watchedCount > 0) this.touchWatched(db.id, key, db);
     if (this.trackingHook !== null) this.trackingHook(db, key);
+    if (this.blockingHook !== null) this.blockingHook(db, key);
   }
 
   /**

@@ -17,6 +17,7 @@ import { SLOWLOG_COUNT_RANGE, subcommandSyntaxError } from '../errors.js';
 import type { Arg, RawRequest } from '../protocol/resp-parser.js';
 import { argString, parseInt64, tokenIs } from './args.js';
 import { replyHelp } from './connection.js';
+import { redact } from './redact.js';
 import type { CommandContext, CommandSpec, LoadedCommand } from './table.js';
 
 /** slowlog.h: arguments kept per entry; the last of them then says how many more there were. */
@@ -25,8 +26,6 @@ export const SLOWLOG_ENTRY_MAX_ARGC = 32;
 export const SLOWLOG_ENTRY_MAX_STRING = 128;
 /** SLOWLOG GET without a count. */
 const SLOWLOG_GET_DEFAULT = 10;
-/** server.c shared.redacted. */
-const REDACTED = '(redacted)';
 
 export interface SlowlogEntry {
   readonly id: number;
@@ -80,29 +79,6 @@ function rawArgs(raw: RawRequest, name: string): string[] {
   const out: string[] = [name];
   for (let i = 1; i < raw.argc; i++) out.push(raw.buf.latin1Slice(raw.start[i]!, raw.start[i]! + raw.len[i]!));
   return out;
-}
-
-/**
- * Replaces secrets with "(redacted)" where Redis's commands call
- * redactClientCommandArgument: AUTH's password (and username), the two
- * arguments after HELLO's AUTH, and CONFIG SET's value of requirepass (the
- * one SENSITIVE_CONFIG option mini-kv has).
- */
-function redact(cmd: LoadedCommand, args: string[]): void {
-  const name = cmd.fullName;
-  if (name === 'auth') {
-    if (args.length <= 3) for (let i = 1; i < args.length; i++) args[i] = REDACTED;
-  } else if (name === 'hello') {
-    for (let j = 2; j < args.length; j++) {
-      if (tokenIs(args[j]!, 'AUTH') && args.length - 1 - j >= 2) {
-        args[j + 1] = REDACTED;
-        args[j + 2] = REDACTED;
-        j += 2;
-      } else if (tokenIs(args[j]!, 'SETNAME')) j++;
-    }
-  } else if (name === 'config|set') {
-    for (let j = 2; j + 1 < args.length; j += 2) if (args[j]!.toLowerCase() === 'requirepass') args[j + 1] = REDACTED;
-  }
 }
 
 /** slowlogCreateEntry's trimming of the argument count and of each argument's length. */

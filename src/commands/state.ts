@@ -13,10 +13,13 @@ import type { Database } from '../keyspace/keyspace.js';
 import type { Arg } from '../protocol/resp-parser.js';
 import type { ReplyWriter } from '../protocol/reply-writer.js';
 import type { CommandObserver } from './observer.js';
+import type { PropagationStream } from './propagation.js';
 import type { PubSubRegistry } from './pubsub.js';
 import type { KeyspaceSignals, Watcher, WatchedKey } from './signals.js';
 import type { CommandContext, CommandTable, LoadedCommand } from './table.js';
 import type { TrackingTable } from './tracking.js';
+import type { BlockingRegistry } from './blocking.js';
+import type { ClientControl } from './client-control.js';
 
 export interface Stats {
   totalConnectionsReceived: number;
@@ -85,8 +88,18 @@ export const CLIENT_PUBSUB = 1 << 1;
 export const CLIENT_BLOCKED = 1 << 2;
 /** MONITOR: sees every command, runs no more. */
 export const CLIENT_MONITOR = 1 << 3;
-/** CLIENT REPLY OFF or SKIP: replies are dropped. */
+/** CLIENT REPLY OFF: replies are dropped (pushes still arrive, as Redis's CLIENT_PUSHING). */
 export const CLIENT_REPLY_OFF = 1 << 4;
+/** CLIENT REPLY SKIP ran: the next command's reply is dropped. */
+export const CLIENT_REPLY_SKIP_NEXT = 1 << 5;
+/** The reply of the command running now is dropped (SKIP_NEXT became this). */
+export const CLIENT_REPLY_SKIP = 1 << 6;
+/**
+ * Set on every client while something server-wide needs each command to
+ * take the full path (a CLIENT PAUSE, a MONITOR): the fast paths test only
+ * `flags === 0`, so they pay nothing for these when they are off.
+ */
+export const CLIENT_SLOW_PATH = 1 << 7;
 /** CLIENT TRACKING ON (tracking.ts): its commands go through call(), which remembers the keys it reads. */
 export const CLIENT_TRACKING = 1 << 8;
 
@@ -109,6 +122,8 @@ export class Transaction implements Watcher {
   readonly queue: QueuedCommand[] = [];
   /** Whether a queued command writes (EXEC's own flags, as Redis's mstate.cmd_flags). */
   queuedWrite = false;
+  /** Whether a queued command writes or may replicate (PUBLISH, EVAL): CLIENT PAUSE WRITE holds EXEC. */
+  queuedMayReplicate = false;
 }
 
 /** One client as CLIENT LIST/INFO and the handlers see it. */
@@ -155,6 +170,16 @@ export interface ClientState {
   readonly fd: number;
   /** Closes the connection (CLIENT KILL). Safe to call on the current client. */
   kill(): void;
+  /** CLIENT NO-EVICT ON (flag `e`); mini-kv evicts no clients, so it is only recorded. */
+  noEvict: boolean;
+  /** CLIENT NO-TOUCH ON (Redis 7.2, flag `T`); mini-kv keeps no access times, so it is only recorded. */
+  noTouch: boolean;
+  /**
+   * The client was unblocked (blocking.ts): run `argv` first when it is a
+   * command that was postponed (CLIENT PAUSE), then the input that waited.
+   * Called from the registry outside any command of this client.
+   */
+  resume(argv: Arg[] | null): void;
 }
 
 /**
@@ -199,8 +224,14 @@ export interface ServerState {
   readonly signals: KeyspaceSignals;
   /** Client-side caching: the keys tracking clients read (tracking.ts). */
   readonly tracking: TrackingTable;
+  /** Clients waiting: on keys, with deadlines, or postponed by CLIENT PAUSE (blocking.ts). */
+  readonly blocking: BlockingRegistry;
+  /** CLIENT PAUSE state and MONITOR clients (client-control.ts). */
+  readonly control: ClientControl;
   /** Channels, patterns and shard channels to their subscribers (pubsub.ts). */
   readonly pubsub: PubSubRegistry;
+  /** Every change as the commands the AOF and replicas would read (propagation.ts). */
+  readonly propagation: PropagationStream;
   /** Databases by index (SWAPDB swaps entries). */
   readonly dbs: Database[];
   readonly clock: Clock;

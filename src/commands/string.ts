@@ -285,7 +285,7 @@ function getGeneric(ctx: CommandContext, key: string): boolean {
  * gives no other reply; otherwise it replies `okReply` when it stores and
  * `abortReply` when NX or XX stops it.
  */
-function setGeneric(ctx: CommandContext, flags: number, key: string, value: Arg, expireAt: number, okReply: number, abortReply: number): void {
+function setGeneric(ctx: CommandContext, argv: Arg[], flags: number, key: string, value: Arg, expireAt: number, okReply: number, abortReply: number): void {
   const withGet = (flags & OBJ_SET_GET) !== 0;
   if (withGet && !getGeneric(ctx, key)) return;
   if (flags & (OBJ_SET_NX | OBJ_SET_XX)) {
@@ -300,6 +300,22 @@ function setGeneric(ctx: CommandContext, flags: number, key: string, value: Arg,
   signals.changed(ctx.db, key, NOTIFY_STRING, 'set');
   if (expireAt >= 0) signals.notify(NOTIFY_GENERIC, 'expire', key, ctx.db.id);
   if (!withGet) replyWith(ctx, okReply);
+  if (ctx.server.propagation.active) propagateSet(ctx, argv, flags, key, value, expireAt);
+}
+
+/**
+ * How setGeneric's command goes to the propagation stream, as Redis 7.0.15
+ * rewrites it: a relative or second-based expiry becomes SET key value PXAT
+ * ms; otherwise any GET is dropped.
+ */
+function propagateSet(ctx: CommandContext, argv: Arg[], flags: number, key: string, value: Arg, expireAt: number): void {
+  if (expireAt >= 0 && !(flags & OBJ_PXAT)) {
+    ctx.server.propagation.rewrite(['SET', key, value, 'PXAT', String(expireAt)]);
+  } else if (flags & OBJ_SET_GET) {
+    const out: Arg[] = [];
+    for (let j = 0; j < argv.length; j++) if (j < 3 || argString(argv[j]!).toLowerCase() !== 'get') out.push(argv[j]!);
+    ctx.server.propagation.rewrite(out);
+  }
 }
 
 // GET key
@@ -322,26 +338,26 @@ function setCommand(ctx: CommandContext, argv: Arg[]): void {
       expireAt = KEEP_TTL;
     }
   }
-  setGeneric(ctx, flags, argString(argv[1]!), argv[2]!, expireAt, REPLY_SET_OK, REPLY_NULL);
+  setGeneric(ctx, argv, flags, argString(argv[1]!), argv[2]!, expireAt, REPLY_SET_OK, REPLY_NULL);
 }
 
 // SETNX key value
 function setnxCommand(ctx: CommandContext, argv: Arg[]): void {
-  setGeneric(ctx, OBJ_SET_NX, argString(argv[1]!), argv[2]!, NO_EXPIRY, REPLY_ONE, REPLY_ZERO);
+  setGeneric(ctx, argv, OBJ_SET_NX, argString(argv[1]!), argv[2]!, NO_EXPIRY, REPLY_ONE, REPLY_ZERO);
 }
 
 // SETEX key seconds value
 function setexCommand(ctx: CommandContext, argv: Arg[]): void {
   const expireAt = expireAtOrReply(ctx, argv[2]!, UNIT_SECONDS, true, 'setex');
   if (expireAt === EXPIRE_REPLIED) return;
-  setGeneric(ctx, OBJ_EX, argString(argv[1]!), argv[3]!, expireAt, REPLY_OK, REPLY_NULL);
+  setGeneric(ctx, argv, OBJ_EX, argString(argv[1]!), argv[3]!, expireAt, REPLY_OK, REPLY_NULL);
 }
 
 // PSETEX key milliseconds value
 function psetexCommand(ctx: CommandContext, argv: Arg[]): void {
   const expireAt = expireAtOrReply(ctx, argv[2]!, UNIT_MILLISECONDS, true, 'psetex');
   if (expireAt === EXPIRE_REPLIED) return;
-  setGeneric(ctx, OBJ_PX, argString(argv[1]!), argv[3]!, expireAt, REPLY_OK, REPLY_NULL);
+  setGeneric(ctx, argv, OBJ_PX, argString(argv[1]!), argv[3]!, expireAt, REPLY_OK, REPLY_NULL);
 }
 
 // GETSET key value  (clears any TTL, as SET does)
@@ -350,13 +366,16 @@ function getsetCommand(ctx: CommandContext, argv: Arg[]): void {
   if (!getGeneric(ctx, key)) return;
   ctx.db.set(key, storedFromArg(argv[2]!), NO_EXPIRY);
   ctx.server.signals.changed(ctx.db, key, NOTIFY_STRING, 'set');
+  if (ctx.server.propagation.active) ctx.server.propagation.rewrite(['SET', argv[1]!, argv[2]!]);
 }
 
 // GETDEL key
 function getdelCommand(ctx: CommandContext, argv: Arg[]): void {
   const key = argString(argv[1]!);
   if (!getGeneric(ctx, key)) return;
-  if (ctx.db.delete(key, ctx.now)) ctx.server.signals.changed(ctx.db, key, NOTIFY_GENERIC, 'del');
+  if (!ctx.db.delete(key, ctx.now)) return;
+  ctx.server.signals.changed(ctx.db, key, NOTIFY_GENERIC, 'del');
+  if (ctx.server.propagation.active) ctx.server.propagation.rewrite(['DEL', argv[1]!]);
 }
 
 // GETEX key [EX seconds | PX milliseconds | EXAT unix-time-seconds |
@@ -386,11 +405,15 @@ function getexCommand(ctx: CommandContext, argv: Arg[]): void {
     // An absolute time already past deletes the key (checkAlreadyExpired).
     ctx.db.delete(key, ctx.now);
     ctx.server.signals.changed(ctx.db, key, NOTIFY_GENERIC, 'del');
+    if (ctx.server.propagation.active) ctx.server.propagation.rewrite(['DEL', argv[1]!]);
   } else if (flags & ANY_EXPIRE) {
     ctx.db.setExpire(key, expireAt);
     ctx.server.signals.changed(ctx.db, key, NOTIFY_GENERIC, 'expire');
+    if (ctx.server.propagation.active) ctx.server.propagation.rewrite(['PEXPIREAT', argv[1]!, String(expireAt)]);
   } else if (flags & OBJ_PERSIST) {
-    if (ctx.db.persist(key)) ctx.server.signals.changed(ctx.db, key, NOTIFY_GENERIC, 'persist');
+    if (!ctx.db.persist(key)) return;
+    ctx.server.signals.changed(ctx.db, key, NOTIFY_GENERIC, 'persist');
+    if (ctx.server.propagation.active) ctx.server.propagation.rewrite(['PERSIST', argv[1]!]);
   }
 }
 
@@ -689,6 +712,8 @@ function incrbyfloatCommand(ctx: CommandContext, argv: Arg[]): void {
   ctx.db.set(key, text, KEEP_TTL, plainStringEncoding(text.length));
   ctx.server.signals.changed(ctx.db, key, NOTIFY_STRING, 'incrbyfloat');
   ctx.reply.bulk(text);
+  // Propagated as the value it made, so a replica cannot round differently.
+  if (ctx.server.propagation.active) ctx.server.propagation.rewrite(['SET', argv[1]!, text, 'KEEPTTL']);
 }
 
 // ---- fast paths ---------------------------------------------------------------

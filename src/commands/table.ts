@@ -186,7 +186,9 @@ function aclCategoriesOf(spec: CommandSpec): string[] {
   const groupCat: Record<string, string> = {
     string: '@string', generic: '@keyspace', hash: '@hash', list: '@list', set: '@set',
     'sorted-set': '@sortedset', connection: '@connection', server: '', bitmap: '@bitmap',
-    hyperloglog: '@hyperloglog', geo: '@geo', stream: '@stream', pubsub: '@pubsub', scripting: '@scripting',
+    hyperloglog: '@hyperloglog', geo: '@geo', stream: '@stream', scripting: '@scripting',
+    // pubsub: none by group; @pubsub comes with the `pubsub` flag (PUBSUB HELP has neither, as in Redis).
+    pubsub: '',
     transactions: '@transaction',
   };
   const g = groupCat[spec.group];

@@ -34,6 +34,7 @@ export function discardTransaction(ctx: CommandContext): void {
   if (tx === null) return;
   tx.queue.length = 0;
   tx.queuedWrite = false;
+  tx.queuedMayReplicate = false;
   tx.dirtyCas = false;
   tx.dirtyExec = false;
   ctx.server.signals.unwatchAll(tx);

@@ -118,6 +118,8 @@ export class ArenaDatabase extends HashIndex implements Database {
   id: number;
   onExpired: ((key: string) => void) | null = null;
   onCreated: ((key: string) => void) | null = null;
+  /** Keys past their time stay while clients are paused (Database.retainExpired). */
+  retainExpired = false;
   private readonly onLazyExpire: (key: string) => void;
   private readonly pages: PageAllocator;
   private readonly ttl: TtlIndex;
@@ -237,6 +239,7 @@ export class ArenaDatabase extends HashIndex implements Database {
    */
   private expireFound(a: number, now: number): boolean {
     if (this.expiryOf(a) > now) return false;
+    if (this.retainExpired) return true;
     const key = this.keyString(a);
     this.unlinkFound(a);
     this.removeRecord(a);

@@ -70,7 +70,7 @@ export class ActiveExpire {
     let capped = false;
     for (let d = 0; d < dbs.length && !capped; d++) {
       const db = dbs[(this.nextDb + d) % dbs.length]!;
-      if (db.expiresCount() === 0) continue;
+      if (db.expiresCount() === 0 || db.retainExpired) continue;
       for (;;) {
         db.expireStep(now, ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP, this.step);
         if (this.step.expired > 0) {

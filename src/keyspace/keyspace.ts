@@ -90,6 +90,12 @@ export interface Database {
    * (the default, and whenever class `n` is off) costs one test per new key.
    */
   onCreated: ((key: string) => void) | null;
+  /**
+   * While true nothing is deleted for its time: a key past it reads as
+   * missing but stays, and the active cycle skips the database (Redis
+   * keeps the dataset still while clients are paused, expireIfNeeded).
+   */
+  retainExpired: boolean;
   /** Keys held, including expired ones not yet reclaimed, as Redis's DBSIZE. */
   size(): number;
   /** Number of keys that carry a TTL (INFO keyspace's `expires`). */

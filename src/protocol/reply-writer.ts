@@ -51,7 +51,7 @@ const SCRATCH_KEEP_MAX = 1024 * 1024; // bytes
 const ERROR_CODES = new Set([
   'WRONGTYPE', 'NOPROTO', 'NOAUTH', 'WRONGPASS', 'NOPERM', 'EXECABORT', 'CROSSSLOT', 'MOVED', 'ASK',
   'BUSY', 'BUSYKEY', 'NOSCRIPT', 'LOADING', 'READONLY', 'MASTERDOWN', 'MISCONF', 'OOM', 'NOTBUSY',
-  'UNKILLABLE', 'DENIED', 'NOREPLICAS', 'CLUSTERDOWN', 'TRYAGAIN', 'NOGROUP', 'BUSYGROUP', 'ERR',
+  'UNKILLABLE', 'DENIED', 'NOREPLICAS', 'CLUSTERDOWN', 'TRYAGAIN', 'NOGROUP', 'BUSYGROUP', 'UNBLOCKED', 'ERR',
 ]);
 
 /** Whether `msg` already starts with an error code (WRONGTYPE, NOPROTO, …). */
@@ -97,6 +97,9 @@ export function errorStatName(full: string): string {
   return sp > 0 && sp <= 30 ? full.slice(0, sp) : 'ERR';
 }
 
+/** Where muted replies go. */
+const DISCARD: ReplyTarget = { sendReply() {} };
+
 export class ReplyWriter {
   /** Protocol of the reply being written; set per request by the server. */
   mode: ReplyMode = MODE_RESP2;
@@ -111,6 +114,30 @@ export class ReplyWriter {
   private buf: Buffer = Buffer.allocUnsafe(SCRATCH_INITIAL);
   private len = 0;
   private frames: TextFrame[] = [];
+
+  /** The real target while muted (CLIENT REPLY OFF/SKIP); null when not muted. */
+  private mutedTarget: ReplyTarget | null = null;
+
+  /**
+   * Mutes (or unmutes) what follows: replies written while muted are
+   * dropped, those written before are sent first (CLIENT REPLY OFF/SKIP).
+   * Bytes a connection delivers itself (pushes, MONITOR) are not muted.
+   */
+  mute(on: boolean): void {
+    if (on === (this.mutedTarget !== null)) return;
+    this.flush();
+    if (on) {
+      this.mutedTarget = this.target;
+      this.target = DISCARD;
+    } else {
+      this.target = this.mutedTarget;
+      this.mutedTarget = null;
+    }
+  }
+
+  get muted(): boolean {
+    return this.mutedTarget !== null;
+  }
 
   /** Directs what follows to `target`, flushing anything pending for another. */
   begin(target: ReplyTarget): void {

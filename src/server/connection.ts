@@ -24,7 +24,8 @@ import { commandScratch, type CommandContext } from '../commands/table.js';
 import type { Database } from '../keyspace/keyspace.js';
 import { REQUEST_NONE, RequestParser } from '../protocol/resp-parser.js';
 import { MODE_RESP2, MODE_RESP3, MODE_TEXT, ReplyWriter, type ReplyMode, type ReplyTarget } from '../protocol/reply-writer.js';
-import { CLIENT_PUBSUB, countErrorReply, type Transaction } from '../commands/state.js';
+import { CLIENT_BLOCKED, CLIENT_PUBSUB, countErrorReply, type Transaction } from '../commands/state.js';
+import type { Arg } from '../protocol/resp-parser.js';
 import { handleWriterFor, type HandleWriter } from './handle-writes.js';
 import type { ClientState, ServerContext } from './state.js';
 
@@ -99,6 +100,8 @@ export class Connection implements ClientState, ReplyTarget {
   libVer = '';
   authenticated = true;
   closeAfterReply = false;
+  noEvict = false;
+  noTouch = false;
   readonly fd: number;
   /** Owned by the limits ticker (limits.ts): activity and soft output limit tracking. */
   idleBytes = -1;
@@ -145,6 +148,8 @@ export class Connection implements ClientState, ReplyTarget {
     writer.begin(this);
     this.reply = writer;
     this.ctx = { server, client: this, db: server.dbs[0] as Database, reply: writer, now: 0, scratch: commandScratch() };
+    // CLIENT_SLOW_PATH while a pause or a monitor is on (client-control.ts).
+    this.flags = server.control.newClientFlags;
     this.onData = this.onData.bind(this);
     this.onDrain = this.onDrain.bind(this);
     this.onInputTurn = this.onInputTurn.bind(this);
@@ -160,6 +165,38 @@ export class Connection implements ClientState, ReplyTarget {
 
   queryBufferLength(): number {
     return this.parser.pending;
+  }
+
+  /** This connection's command context (the blocked-client registry runs its callbacks with it). */
+  get context(): CommandContext {
+    return this.ctx;
+  }
+
+  /**
+   * ClientState: unblocked (blocking.ts). The postponed command runs first,
+   * through the dispatcher like any request, then the input that waited;
+   * their replies leave as one batch.
+   */
+  resume(argv: Arg[] | null): void {
+    if (this.closed || this.closeAfterReply) return;
+    if (argv !== null) {
+      const dispatcher = this.server.dispatcher;
+      dispatcher.startBatch();
+      this.executing = true;
+      dispatcher.dispatch(this.ctx, argv);
+      this.executing = false;
+      dispatcher.endBatch();
+      if (this.closeAfterReply) {
+        this.reply.flush();
+        this.closeGracefully();
+        return;
+      }
+    }
+    if (this.flags & CLIENT_BLOCKED || this.pausedForOutput) {
+      this.reply.flush();
+      return;
+    }
+    this.processInput();
   }
 
   outputBufferLength(): number {
@@ -294,12 +331,13 @@ export class Connection implements ClientState, ReplyTarget {
     const dispatcher = this.server.dispatcher;
     dispatcher.startBatch();
     this.executing = true;
-    for (;;) {
+    // A blocked client's input waits in the parser until it is unblocked (resume).
+    while ((this.flags & CLIENT_BLOCKED) === 0) {
       const kind = parser.nextRequest();
       if (kind === REQUEST_NONE) break;
       writer.mode = this.replyMode(textReplies);
       dispatcher.dispatchRequest(this.ctx, parser, kind);
-      if (this.closeAfterReply || this.closed) break;
+      if (this.closeAfterReply || this.closed || this.flags & CLIENT_BLOCKED) break;
       if (writer.pendingBytes + this.queuedBytes + onSocket > OUTPUT_PAUSE_BYTES) {
         this.pausedForOutput = true;
         break;

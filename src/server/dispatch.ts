@@ -14,9 +14,13 @@
 import { protectedActionAllowed } from '../commands/debug.js';
 import type { CommandContext, CommandTable, LoadedCommand } from '../commands/table.js';
 import { argString } from '../commands/args.js';
-import { NOAUTH, NOT_IN_MULTI, protectedCommandError, pubsubContextError, unknownCommand, unknownSubcommand, wrongArity } from '../errors.js';
+import { NOAUTH, NOT_IN_MULTI, REPLICA_KEYSPACE, protectedCommandError, pubsubContextError, unknownCommand, unknownSubcommand, wrongArity } from '../errors.js';
 import { REQUEST_RAW, type Arg, type RawRequest, type RequestParser } from '../protocol/resp-parser.js';
-import { CLIENT_MULTI, CLIENT_PUBSUB, type CommandCaller, type CommandStat, type ServerState } from '../commands/state.js';
+import {
+  CLIENT_BLOCKED, CLIENT_MONITOR, CLIENT_MULTI, CLIENT_PUBSUB, CLIENT_REPLY_OFF, CLIENT_REPLY_SKIP, CLIENT_REPLY_SKIP_NEXT, CLIENT_SLOW_PATH,
+  type CommandCaller, type CommandStat, type ServerState,
+} from '../commands/state.js';
+import type { PropagationStream } from '../commands/propagation.js';
 
 /** Redis's arity convention: N is exactly N arguments including the name, -N at least N. */
 function arityFits(arity: number, argc: number): boolean {
@@ -59,6 +63,14 @@ const GATE_NO_MULTI = 1;
 const GATE_SUBSCRIBED_OK = 2;
 const GATE_RUNS_IN_MULTI = 4;
 const GATE_PROTECTED = 8;
+/** Writes or may replicate (PUBLISH, EVAL): held by CLIENT PAUSE WRITE (processCommand's is_may_replicate_command). */
+const GATE_MAY_REPLICATE = 16;
+/** Reads or writes keys: a MONITOR client may not run it (Redis treats a monitor as a replica). */
+const GATE_KEYSPACE = 32;
+/** Not shown to MONITOR: skip_monitor or admin (call()'s CMD_SKIP_MONITOR|CMD_ADMIN). */
+const GATE_SKIP_MONITOR = 64;
+/** EXEC: its queued commands decide whether it writes. */
+const GATE_EXEC = 128;
 
 /** The gate bits of every command and subcommand, by index. */
 function gateBits(table: CommandTable): Uint8Array {
@@ -69,6 +81,11 @@ function gateBits(table: CommandTable): Uint8Array {
     if (SUBSCRIBED_ALLOWED.has(cmd.spec.name) && cmd.parent === null) b |= GATE_SUBSCRIBED_OK;
     if (MULTI_RUNS.has(cmd.fullName)) b |= GATE_RUNS_IN_MULTI;
     if ((cmd.parent ?? cmd).spec.protectedBy !== undefined) b |= GATE_PROTECTED;
+    const f = cmd.spec.flags;
+    if (f.includes('write') || f.includes('may_replicate')) b |= GATE_MAY_REPLICATE;
+    if (f.includes('write') || f.includes('readonly') || f.includes('may_replicate')) b |= GATE_KEYSPACE;
+    if (f.includes('skip_monitor') || f.includes('admin')) b |= GATE_SKIP_MONITOR;
+    if (cmd.fullName === 'exec') b |= GATE_EXEC;
     bits[cmd.index] = b;
     if (cmd.subcommands !== null) for (const sub of cmd.subcommands.values()) visit(sub);
   };
@@ -103,10 +120,12 @@ export class Dispatcher implements CommandCaller {
   /** performance.now() when the last nested call ended (or its parent started): each nested call reads the clock once. */
   private nestedMark = 0;
   private readonly gates: Uint8Array;
+  private readonly propagation: PropagationStream;
 
   constructor(private readonly server: ServerState) {
     this.table = server.table;
     this.gates = gateBits(server.table);
+    this.propagation = server.propagation;
   }
 
   /** A new read batch starts: its first command reads the clock. */
@@ -133,7 +152,8 @@ export class Dispatcher implements CommandCaller {
         this.lastName = name;
       }
       const cmd = this.lastCommand;
-      if (cmd !== undefined && cmd.fast !== null && ctx.client.flags === 0) {
+      // While the propagation stream is read, every write goes the slow way (it needs the arguments).
+      if (cmd !== undefined && cmd.fast !== null && ctx.client.flags === 0 && !this.propagation.active) {
         const raw = parser.raw;
         if (!arityFits(cmd.arity, raw.argc)) {
           this.reject(ctx, cmd, wrongArity(cmd.fullName));
@@ -150,19 +170,40 @@ export class Dispatcher implements CommandCaller {
         if (alone) this.endAlone(ctx, cmd, stat, start, null, raw, name);
         if (stats.totalErrorReplies > this.errorMark) stat.failedCalls++;
         this.errorMark = stats.totalErrorReplies;
+        if (this.server.blocking.pending) this.server.blocking.handleReadyKeys();
         return;
       }
     }
-    this.dispatch(ctx, parser.args());
+    // A request in bytes had its command found above: not looked up again.
+    this.dispatch(ctx, parser.args(), kind === REQUEST_RAW ? this.lastCommand : undefined);
   }
 
   /**
    * Runs one request from a client, as Redis's processCommand: resolve the
    * command, check that this client may run it now (authentication, its
    * state: MULTI, subscribed), then queue it (inside MULTI) or call it.
+   * `found`: the command argv[0] names, when the caller has looked it up.
    */
-  dispatch(ctx: CommandContext, argv: Arg[]): void {
-    const cmd = this.resolveCommandOrReply(ctx, argv);
+  dispatch(ctx: CommandContext, argv: Arg[], found: LoadedCommand | undefined = undefined): void {
+    const client = ctx.client;
+    if (client.flags & CLIENT_REPLY_SKIP_NEXT) {
+      // CLIENT REPLY SKIP ran before: this command's replies are dropped
+      // (Redis's resetClient turns SKIP_NEXT into SKIP for one command).
+      client.flags = (client.flags & ~CLIENT_REPLY_SKIP_NEXT) | CLIENT_REPLY_SKIP;
+      ctx.reply.mute(true);
+      this.admit(ctx, argv, found);
+      client.flags &= ~CLIENT_REPLY_SKIP;
+      // Postponed by a pause, it has not run: it is still the one to skip when it does.
+      if (client.flags & CLIENT_BLOCKED) client.flags |= CLIENT_REPLY_SKIP_NEXT;
+      if (!(client.flags & CLIENT_REPLY_OFF)) ctx.reply.mute(false);
+      return;
+    }
+    this.admit(ctx, argv, found);
+  }
+
+  /** dispatch's body: resolve, admit, then queue or call. */
+  private admit(ctx: CommandContext, argv: Arg[], found: LoadedCommand | undefined): void {
+    const cmd = this.resolveCommandOrReply(ctx, argv, found);
     if (cmd === null) return;
     const client = ctx.client;
     const gate = this.gates[cmd.index]!;
@@ -184,8 +225,23 @@ export class Dispatcher implements CommandCaller {
         this.reject(ctx, cmd, pubsubContextError(cmd.fullName));
         return;
       }
+      if (flags & CLIENT_MONITOR && gate & GATE_KEYSPACE) {
+        this.reject(ctx, cmd, REPLICA_KEYSPACE);
+        return;
+      }
+      if (flags & CLIENT_SLOW_PATH) {
+        // CLIENT PAUSE (processCommand): the command waits, not yet run, until the pause ends.
+        const tx = client.tx;
+        const mayReplicate = (gate & GATE_MAY_REPLICATE) !== 0 || ((gate & GATE_EXEC) !== 0 && tx !== null && tx.queuedMayReplicate);
+        if (this.server.control.shouldPostpone(mayReplicate)) {
+          // Redis has looked the command up by now: CLIENT LIST shows it as `cmd`.
+          client.lastCommand = cmd.fullName;
+          this.server.blocking.postpone(client, argv);
+          return;
+        }
+      }
       if (flags & CLIENT_MULTI && !(gate & GATE_RUNS_IN_MULTI)) {
-        this.queue(ctx, cmd, argv);
+        this.queue(ctx, cmd, argv, gate);
         return;
       }
     }
@@ -211,6 +267,8 @@ export class Dispatcher implements CommandCaller {
     const tracking = this.server.tracking;
     const tracked = tracking.active;
     if (tracked) tracking.enter(ctx.client, false);
+    const propagating = this.propagation.active;
+    const dirty = propagating ? this.startPropagated() : 0;
     if (quick) {
       cmd.handler!(ctx, argv);
     } else {
@@ -224,9 +282,14 @@ export class Dispatcher implements CommandCaller {
       }
       this.endAlone(ctx, cmd, stat, start, argv, null, '');
     }
+    if (propagating) this.endPropagated(ctx, cmd, argv, dirty);
     if (tracked) tracking.leave(ctx, cmd, argv, false);
     if (stats.totalErrorReplies > this.errorMark) stat.failedCalls++;
     this.errorMark = stats.totalErrorReplies;
+    const server = this.server;
+    // MONITOR sees the command after its reply, with the database it left selected (Redis's call()).
+    if (server.control.monitors.size > 0 && !(this.gates[cmd.index]! & GATE_SKIP_MONITOR)) server.control.feed(ctx.client, ctx.client.dbIndex, cmd, argv);
+    if (server.blocking.pending) server.blocking.handleReadyKeys();
   }
 
   /**
@@ -247,13 +310,17 @@ export class Dispatcher implements CommandCaller {
     const tracking = server.tracking;
     const tracked = tracking.active;
     if (tracked) tracking.enter(ctx.client, true);
+    const propagating = this.propagation.active;
+    const dirty = propagating ? this.startPropagated() : 0;
     this.depth++;
     try {
       cmd.handler!(ctx, argv);
     } finally {
       this.depth--;
     }
+    if (propagating) this.endPropagated(ctx, cmd, argv, dirty);
     if (tracked) tracking.leave(ctx, cmd, argv, true);
+    if (server.control.monitors.size > 0 && !(this.gates[cmd.index]! & GATE_SKIP_MONITOR)) server.control.feed(ctx.client, ctx.client.dbIndex, cmd, argv);
     const end = performance.now();
     const usec = (end - outerMark) * 1000;
     stat.usec += usec;
@@ -263,8 +330,19 @@ export class Dispatcher implements CommandCaller {
     this.errorMark = stats.totalErrorReplies;
   }
 
+  /** A call starts while the propagation stream is read: returns the dirty counter before it. */
+  private startPropagated(): number {
+    this.propagation.callStarted();
+    return this.server.signals.dirty;
+  }
+
+  /** The call is over: the stream takes it if it changed something (propagation.ts). */
+  private endPropagated(ctx: CommandContext, cmd: LoadedCommand, argv: Arg[], dirtyBefore: number): void {
+    this.propagation.callEnded(ctx.db.id, argv, this.server.signals.dirty - dirtyBefore, (this.gates[cmd.index]! & GATE_EXEC) !== 0);
+  }
+
   /** Queues a command inside MULTI (Redis's queueMultiCommand): +QUEUED, nothing kept once the transaction is doomed. */
-  private queue(ctx: CommandContext, cmd: LoadedCommand, argv: Arg[]): void {
+  private queue(ctx: CommandContext, cmd: LoadedCommand, argv: Arg[], gate: number): void {
     const client = ctx.client;
     const tx = client.tx!;
     client.lastInteraction = this.snapshot(true);
@@ -272,14 +350,15 @@ export class Dispatcher implements CommandCaller {
     if (!tx.dirtyCas && !tx.dirtyExec) {
       tx.queue.push({ cmd, argv });
       if (cmd.isWrite) tx.queuedWrite = true;
+      if (gate & GATE_MAY_REPLICATE) tx.queuedMayReplicate = true;
     }
     ctx.reply.queued();
   }
 
   /** Finds the command (or subcommand) to run, or replies with the error and returns null. */
-  resolveCommandOrReply(ctx: CommandContext, argv: Arg[]): LoadedCommand | null {
+  resolveCommandOrReply(ctx: CommandContext, argv: Arg[], found: LoadedCommand | undefined = undefined): LoadedCommand | null {
     const name = argv[0]!;
-    let cmd = typeof name === 'string' ? this.table.lookup(name) : undefined;
+    let cmd = found ?? (typeof name === 'string' ? this.table.lookup(name) : undefined);
     if (cmd === undefined) {
       const args: string[] = [];
       for (let i = 1; i < argv.length; i++) args.push(argString(argv[i]!));

@@ -68,4 +68,8 @@ export class InternalClient implements ClientState {
   }
 
   kill(): void {}
+  noEvict = false;
+  noTouch = false;
+  /** Never blocked: its flags never carry CLIENT_SLOW_PATH, so no pause postpones it, and it runs no blocking command. */
+  resume(): void {}
 }

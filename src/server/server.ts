@@ -24,10 +24,13 @@ import { adoptForSharedReads } from './shared-reads.js';
 import { Connection } from './connection.js';
 import { ClientLimits, protectedModeDenies } from './limits.js';
 import { optionalPeerRejected, tlsServerOptions } from './tls.js';
-import { CLIENT_PUBSUB, newStats, type ClientState, type CommandCaller, type EventLoopStats, type Stats } from '../commands/state.js';
+import { CLIENT_BLOCKED, CLIENT_MONITOR, CLIENT_PUBSUB, newStats, type ClientState, type CommandCaller, type EventLoopStats, type Stats } from '../commands/state.js';
 import { KeyspaceSignals, NOTIFY_NEW, notifyFlagsFromString } from '../commands/signals.js';
 import { TrackingTable } from '../commands/tracking.js';
 import { PubSubRegistry } from '../commands/pubsub.js';
+import { PropagationStream } from '../commands/propagation.js';
+import { BlockingRegistry } from '../commands/blocking.js';
+import { ClientControl } from '../commands/client-control.js';
 import { eventLoopStats, resetEventLoopStats } from './event-loop-monitor.js';
 import type { ServerContext } from './state.js';
 import { Dispatcher } from './dispatch.js';
@@ -80,6 +83,9 @@ export class MiniKvServer implements ServerContext {
   readonly signals = new KeyspaceSignals();
   readonly tracking: TrackingTable;
   readonly pubsub = new PubSubRegistry();
+  readonly propagation = new PropagationStream();
+  readonly blocking: BlockingRegistry;
+  readonly control: ClientControl;
   readonly stats: Stats = newStats();
   readonly clients = new Map<number, ClientState>();
   readonly activeExpire: ActiveExpire;
@@ -136,13 +142,18 @@ export class MiniKvServer implements ServerContext {
     this.dbs = [];
     for (let i = 0; i < n; i++) {
       const db = new ArenaDatabase(i, { onLazyExpire: () => this.noteExpired(1) });
-      db.onExpired = (key) => this.signals.expired(db, key);
+      db.onExpired = (key) => {
+        this.signals.expired(db, key);
+        this.propagation.expired(db.id, key);
+      };
       this.dbs.push(db);
     }
     this.activeExpire = new ActiveExpire(() => this.dbs, this.clock, (count) => this.noteExpired(count));
     // Keyspace notifications are published like any message.
     this.signals.publish = (channel, message) => this.pubsub.publish(channel, message);
     this.setNotifyFlags(notifyFlagsFromString(this.config.get('notify-keyspace-events')));
+    this.blocking = new BlockingRegistry(this.signals, () => this.dbs, () => this.clock.now(), (c) => (c as Connection).context);
+    this.control = new ClientControl(this.clients, this.blocking, () => this.clock.now(), () => this.clock.nowUs(), () => this.dbs);
     this.tracking = new TrackingTable(this.clients, this.signals, () => this.config.getInt('tracking-table-max-keys'));
     this.config.onChange = (name) => {
       if (name === 'hz' && this.servers.length > 0 && this.activeExpireEnabled) this.activeExpire.start(this.config.getInt('hz'));
@@ -309,6 +320,8 @@ export class MiniKvServer implements ServerContext {
       if (c.tx !== null) this.signals.unwatchAll(c.tx);
       this.tracking.disable(c);
       if (c.flags & CLIENT_PUBSUB) this.pubsub.unsubscribeAll(c);
+      if (c.flags & CLIENT_BLOCKED) this.blocking.remove(c);
+      if (c.flags & CLIENT_MONITOR) this.control.removeMonitor(c);
     }, adopted !== null);
     this.connections.add(conn);
     this.clients.set(conn.id, conn);
@@ -339,6 +352,7 @@ export class MiniKvServer implements ServerContext {
     this.closing = (async () => {
       this.activeExpire.stop();
       this.limits.stop();
+      this.blocking.stop();
       const closed = this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
       for (const conn of [...this.connections]) {
         conn.writeQueued();

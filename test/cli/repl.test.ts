@@ -306,7 +306,10 @@ describe('mini-kv-cli REPL on a terminal', () => {
   async function hintsTyped(term: Term, steps: string[]): Promise<string[]> {
     const out: string[] = [];
     for (const s of steps) {
-      const drawn = await term.send(s, HINT_DRAWN);
+      // The terminal may hand the CLI a step's keys in more than one read, and a
+      // hint is drawn after each: wait for one drawn after the step's last key.
+      const last = s.at(-1)!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const drawn = await term.send(s, new RegExp(`${last}[^]*?${HINT_DRAWN.source}`));
       out.push(hintsIn(drawn).at(-1)!);
     }
     return out;

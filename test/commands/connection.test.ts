@@ -432,6 +432,7 @@ describe('connection commands', () => {
         [['SKIPME', 'maybe'], 'ERR syntax error'],
         [['ID', '999', 'foo'], 'ERR syntax error'],
         [['foo', 'bar'], 'ERR syntax error'],
+        // MAXAGE came in Redis 7.4: 7.0.15 answers it as any unknown filter.
         [['MAXAGE', '1'], 'ERR syntax error'],
         [['TYPE', 'foo'], "ERR Unknown client type 'foo'"],
         [['USER', 'nobody'], "ERR No such user 'nobody'"],

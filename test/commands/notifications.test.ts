@@ -11,7 +11,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from '../helpers.js';
-import { ScenarioOracle, type Step } from './scenario.js';
+import { scenarioSuite, type Step } from './scenario.js';
 
 /** Every write command mini-kv implements (and a few reads that miss), each with its options. */
 const COMMANDS: string[][] = [
@@ -119,27 +119,19 @@ function scenarioFor(flags: string, commands: string[][]): Step[] {
 }
 
 describe('keyspace notifications against Redis 7.0.15', () => {
-  let srv: TestServer;
-  const oracle = new ScenarioOracle('notifications');
-  before(async () => {
-    srv = await startTestServer();
-    await oracle.start();
-  });
-  after(async () => {
-    await oracle.stop();
-    await srv.close();
-  });
+  const suite = scenarioSuite('notifications');
+  const oracle = suite.oracle;
 
   for (const flags of MIXES) {
     test(`notify-keyspace-events ${flags}: every write command`, async (t) => {
-      await oracle.check(t, `write commands ${flags}`, srv.port, { clients: 2, steps: scenarioFor(flags, COMMANDS) });
+      await oracle.check(t, `write commands ${flags}`, suite.srv.port, { clients: 2, steps: scenarioFor(flags, COMMANDS) });
     });
   }
 
   // NOTIFY_NEW: Redis 7.0.15 publishes `new` when a key is created (dbAdd),
   // before the command's own event.
   test('notify-keyspace-events KEn: new keys', async (t) => {
-    await oracle.check(t, 'write commands KEn', srv.port, { clients: 2, steps: scenarioFor('KEn', COMMANDS) });
+    await oracle.check(t, 'write commands KEn', suite.srv.port, { clients: 2, steps: scenarioFor('KEn', COMMANDS) });
   });
 
   // The expired event comes from the store's expiry hook (lazy and active expiry).
@@ -154,7 +146,7 @@ describe('keyspace notifications against Redis 7.0.15', () => {
       { c: 0, call: ['GET', 'e'] },
       { c: 1, sync: 'expired' },
     ];
-    await oracle.check(t, 'expired KEA', srv.port, { clients: 2, steps });
+    await oracle.check(t, 'expired KEA', suite.srv.port, { clients: 2, steps });
   });
 
   test('keyspace channel only (K with two classes), one channel subscribed', async (t) => {
@@ -166,6 +158,6 @@ describe('keyspace notifications against Redis 7.0.15', () => {
       { c: 0, call: ['DEL', 'k'] },
       { c: 1, sync: 'done' },
     ];
-    await oracle.check(t, 'keyspace channel K$g', srv.port, { clients: 2, steps });
+    await oracle.check(t, 'keyspace channel K$g', suite.srv.port, { clients: 2, steps });
   });
 });

@@ -15,7 +15,7 @@ import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { startTestServer, type TestServer } from '../helpers.js';
 import { RespClient, type Tree } from './resp-client.js';
-import { ScenarioOracle, type Step } from './scenario.js';
+import { scenarioSuite, type Step } from './scenario.js';
 import { deliverMessage, isSubscribed, unsubscribeAll } from '../../src/commands/pubsub.js';
 import { CLIENT_PUBSUB } from '../../src/commands/state.js';
 
@@ -29,16 +29,8 @@ async function until(cond: () => boolean | Promise<boolean>): Promise<void> {
 }
 
 describe('pub/sub against Redis 7.0.15 (scenarios)', () => {
-  let srv: TestServer;
-  const oracle = new ScenarioOracle('pubsub');
-  before(async () => {
-    srv = await startTestServer();
-    await oracle.start();
-  });
-  after(async () => {
-    await oracle.stop();
-    await srv.close();
-  });
+  const suite = scenarioSuite('pubsub');
+  const oracle = suite.oracle;
 
   const scenarios: Record<string, Step[]> = {
     'subscribe, publish, unsubscribe (RESP2)': [
@@ -154,7 +146,7 @@ describe('pub/sub against Redis 7.0.15 (scenarios)', () => {
 
   for (const [name, steps] of Object.entries(scenarios)) {
     test(name, async (t) => {
-      await oracle.check(t, name, srv.port, { clients: 3, steps });
+      await oracle.check(t, name, suite.srv.port, { clients: 3, steps });
     });
   }
 });

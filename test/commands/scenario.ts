@@ -14,7 +14,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TestContext } from 'node:test';
+import { after, before, type TestContext } from 'node:test';
+import type { ServerOptions } from '../../src/server/server.js';
+import { startTestServer, type TestServer } from '../helpers.js';
 import { redisServerBin, startRedisServer } from '../cli/oracle.js';
 import { RespClient, type Tree } from './resp-client.js';
 
@@ -125,4 +127,34 @@ export class ScenarioOracle {
     assert.deepEqual(mine, expected, `${name}: mini-kv's transcript differs from Redis's`);
     return mine;
   }
+}
+
+/** A describe block's servers: mini-kv (`srv`, set once the block starts) and the suite's oracle. */
+export interface ScenarioSuite {
+  readonly oracle: ScenarioOracle;
+  readonly srv: TestServer;
+}
+
+/**
+ * Starts a mini-kv and the oracle of `suite` before the tests of the
+ * describe block it is called in, and stops both after them.
+ */
+export function scenarioSuite(suite: string, options: ServerOptions = {}): ScenarioSuite {
+  const oracle = new ScenarioOracle(suite);
+  let srv: TestServer | null = null;
+  before(async () => {
+    srv = await startTestServer(options);
+    await oracle.start();
+  });
+  after(async () => {
+    await oracle.stop();
+    await srv?.close();
+  });
+  return {
+    oracle,
+    get srv(): TestServer {
+      if (srv === null) throw new Error('scenarioSuite: the servers start before the first test');
+      return srv;
+    },
+  };
 }

@@ -4,7 +4,7 @@
  * argv trimmed as Redis trims it (32 arguments, 128 bytes each), secrets
  * redacted, the fast path's pipelined requests each logged, slowlog-max-len,
  * the options' errors, and COMMAND INFO/DOCS of SLOWLOG, LATENCY and DEBUG
- * against test/fixtures/redis-7.0.15-observability-commands.json (captured
+ * against test/fixtures/redis-7.0.15-commands.json (captured
  * by scripts/capture-redis-commands.mjs). A live redis-server is compared
  * where installed; the recorded expectations hold without it.
  */
@@ -16,7 +16,7 @@ import { RawConn } from '../server/sockets.js';
 import { bothReplies, startOracle, type Oracle } from './redis-oracle.js';
 import { RespClient, toResp2, type Tree } from './resp-client.js';
 
-const FIXTURE = JSON.parse(readFileSync(new URL('../../../test/fixtures/redis-7.0.15-observability-commands.json', import.meta.url), 'utf8')) as { commands: Record<string, { info: Tree; docs: Tree }> };
+const FIXTURE = JSON.parse(readFileSync(new URL('../../../test/fixtures/redis-7.0.15-commands.json', import.meta.url), 'utf8')) as { commands: Record<string, { info: Tree; docs: Tree }> };
 
 function items(t: Tree): Tree[] {
   const o = t as { array?: Tree[]; set?: Tree[]; map?: Tree[] };

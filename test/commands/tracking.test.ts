@@ -15,27 +15,18 @@ import { CLIENT_PUBSUB } from '../../src/commands/state.js';
 import { redisServerBin, startRedisServer } from '../cli/oracle.js';
 import { startTestServer, type TestServer } from '../helpers.js';
 import { RespClient, type Tree } from './resp-client.js';
-import { ScenarioOracle, type Step } from './scenario.js';
+import { scenarioSuite, type Step } from './scenario.js';
 
 const HELLO3: Step = { quiet: ['HELLO', '3'] };
 const hello3 = (c: number): Step => ({ c, quiet: ['HELLO', '3'] });
 const inv = (...keys: string[]): Tree => ({ push: ['invalidate', { array: keys }] });
 
 describe('client-side caching', () => {
-  let srv: TestServer;
-  const oracle = new ScenarioOracle('tracking');
-
-  before(async () => {
-    srv = await startTestServer();
-    await oracle.start();
-  });
-  after(async () => {
-    await oracle.stop();
-    await srv.close();
-  });
+  const suite = scenarioSuite('tracking');
+  const oracle = suite.oracle;
 
   test('CLIENT TRACKING - a key read by a tracking client is invalidated once when another client writes it', async (t) => {
-    const got = await oracle.check(t, 'default-mode', srv.port, {
+    const got = await oracle.check(t, 'default-mode', suite.srv.port, {
       clients: 2,
       steps: [
         HELLO3,
@@ -55,7 +46,7 @@ describe('client-side caching', () => {
   });
 
   test('CLIENT TRACKING - the invalidation for a key the client wrote itself follows the reply; NOLOOP leaves it out', async (t) => {
-    const got = await oracle.check(t, 'own-writes-noloop', srv.port, {
+    const got = await oracle.check(t, 'own-writes-noloop', suite.srv.port, {
       steps: [
         HELLO3,
         { call: ['CLIENT', 'TRACKING', 'ON'] },
@@ -79,7 +70,7 @@ describe('client-side caching', () => {
   });
 
   test('CLIENT TRACKING - BCAST sends the keys changed under each prefix, NOLOOP without its own', async (t) => {
-    const got = await oracle.check(t, 'bcast-prefixes', srv.port, {
+    const got = await oracle.check(t, 'bcast-prefixes', suite.srv.port, {
       clients: 2,
       steps: [
         HELLO3,
@@ -102,7 +93,7 @@ describe('client-side caching', () => {
   });
 
   test('CLIENT TRACKING - OPTIN tracks after CACHING YES only, OPTOUT all but after CACHING NO', async (t) => {
-    const got = await oracle.check(t, 'optin-optout', srv.port, {
+    const got = await oracle.check(t, 'optin-optout', suite.srv.port, {
       clients: 2,
       steps: [
         HELLO3,
@@ -135,7 +126,7 @@ describe('client-side caching', () => {
   });
 
   test('CLIENT TRACKING - FLUSHDB and FLUSHALL invalidate every key of every tracking client with a null', async (t) => {
-    const got = await oracle.check(t, 'flush', srv.port, {
+    const got = await oracle.check(t, 'flush', suite.srv.port, {
       clients: 3,
       steps: [
         HELLO3,
@@ -158,7 +149,7 @@ describe('client-side caching', () => {
   });
 
   test('CLIENT TRACKING - keys are tracked by name across databases; RESP2 gets nothing without a redirect, and HELLO 3 keeps tracking', async (t) => {
-    const got = await oracle.check(t, 'databases-resp2-hello', srv.port, {
+    const got = await oracle.check(t, 'databases-resp2-hello', suite.srv.port, {
       clients: 2,
       steps: [
         { call: ['CLIENT', 'TRACKING', 'ON'] },
@@ -181,7 +172,7 @@ describe('client-side caching', () => {
   });
 
   test('CLIENT TRACKINGINFO - RESP2 and RESP3 shapes, every flag', async (t) => {
-    await oracle.check(t, 'trackinginfo', srv.port, {
+    await oracle.check(t, 'trackinginfo', suite.srv.port, {
       steps: [
         { call: ['CLIENT', 'TRACKINGINFO'] },
         { call: ['CLIENT', 'GETREDIR'] },
@@ -235,7 +226,7 @@ describe('client-side caching', () => {
   ];
 
   test('CLIENT TRACKING and CACHING - every error, exact', async (t) => {
-    const c = await RespClient.connect(srv.port);
+    const c = await RespClient.connect(suite.srv.port);
     try {
       for (const [cmd, expected] of ERRORS) {
         const reply = await c.call(...cmd);
@@ -244,22 +235,22 @@ describe('client-side caching', () => {
     } finally {
       c.close();
     }
-    await oracle.check(t, 'errors', srv.port, { steps: ERRORS.map(([cmd]) => ({ call: cmd })) });
+    await oracle.check(t, 'errors', suite.srv.port, { steps: ERRORS.map(([cmd]) => ({ call: cmd })) });
   });
 
   test('CLIENT TRACKING REDIRECT - RESP3 target gets pushes, a RESP2 target in pub/sub mode gets __redis__:invalidate messages, others nothing', async () => {
-    const tracker = await RespClient.connect(srv.port);
-    const push3 = await RespClient.connect(srv.port);
-    const sub2 = await RespClient.connect(srv.port);
-    const plain2 = await RespClient.connect(srv.port);
-    const writer = await RespClient.connect(srv.port);
+    const tracker = await RespClient.connect(suite.srv.port);
+    const push3 = await RespClient.connect(suite.srv.port);
+    const sub2 = await RespClient.connect(suite.srv.port);
+    const plain2 = await RespClient.connect(suite.srv.port);
+    const writer = await RespClient.connect(suite.srv.port);
     try {
       await push3.call('HELLO', '3');
       const id3 = (await push3.call('CLIENT', 'ID')) as number;
       const idSub = (await sub2.call('CLIENT', 'ID')) as number;
       const idPlain = (await plain2.call('CLIENT', 'ID')) as number;
       // What SUBSCRIBE sets (pub/sub is a separate module): sendTrackingMessage tests only this state.
-      srv.server.clients.get(idSub)!.flags |= CLIENT_PUBSUB;
+      suite.srv.server.clients.get(idSub)!.flags |= CLIENT_PUBSUB;
 
       assert.deepEqual(await tracker.call('CLIENT', 'TRACKING', 'ON', 'REDIRECT', String(id3)), { simple: 'OK' });
       assert.equal(await tracker.call('CLIENT', 'GETREDIR'), id3);
@@ -289,16 +280,16 @@ describe('client-side caching', () => {
   });
 
   test('CLIENT TRACKING REDIRECT - a redirect client that has gone makes the redirect broken, told to a RESP3 client', async () => {
-    const tracker = await RespClient.connect(srv.port);
-    const target = await RespClient.connect(srv.port);
-    const writer = await RespClient.connect(srv.port);
+    const tracker = await RespClient.connect(suite.srv.port);
+    const target = await RespClient.connect(suite.srv.port);
+    const writer = await RespClient.connect(suite.srv.port);
     try {
       await tracker.call('HELLO', '3');
       const id = (await target.call('CLIENT', 'ID')) as number;
       await tracker.call('CLIENT', 'TRACKING', 'ON', 'REDIRECT', String(id));
       await tracker.call('GET', 'gone');
       target.close();
-      while (srv.server.clients.has(id)) await new Promise((r) => setTimeout(r, 5));
+      while (suite.srv.server.clients.has(id)) await new Promise((r) => setTimeout(r, 5));
       await writer.call('SET', 'gone', '1');
       assert.deepEqual(await tracker.next(), { push: ['tracking-redir-broken', id] });
       assert.deepEqual(await tracker.call('CLIENT', 'TRACKINGINFO'), {
@@ -329,7 +320,7 @@ describe('client-side caching', () => {
         c.close();
       }
     };
-    const mine = await run(srv.port);
+    const mine = await run(suite.srv.port);
     assert.deepEqual(mine, [{ simple: 'OK' }, { simple: 'OK' }, null, null, inv('m1'), { simple: 'PONG' }, { map: ['tracking-table-max-keys', '1'] }, { simple: 'OK' }]);
     if (redisServerBin() !== null) {
       // Redis picks the key by a random walk: the shape must match, the key is one of the two.
@@ -346,13 +337,13 @@ describe('client-side caching', () => {
   });
 
   test('CLIENT TRACKING - the signal hooks are installed only while some client tracks; a client closing leaves the table', async () => {
-    const { signals, tracking } = srv.server;
+    const { signals, tracking } = suite.srv.server;
     // Earlier tests' clients may still be closing on the server's side.
     while (tracking.trackingClients > 0) await new Promise((r) => setTimeout(r, 5));
     assert.equal(tracking.active, false);
     assert.equal(signals.listening, false);
-    const a = await RespClient.connect(srv.port);
-    const b = await RespClient.connect(srv.port);
+    const a = await RespClient.connect(suite.srv.port);
+    const b = await RespClient.connect(suite.srv.port);
     await a.call('CLIENT', 'TRACKING', 'ON', 'BCAST', 'PREFIX', 'p');
     await b.call('CLIENT', 'TRACKING', 'ON');
     assert.equal(tracking.trackingClients, 2);
@@ -377,13 +368,13 @@ describe('client-side caching', () => {
 
   test('node-redis client-side cache - a GET is served from the cache until another client writes the key', async () => {
     const cache = new BasicClientSideCache({ ttl: 0, maxEntries: 0 });
-    const cached = createClient({ url: `redis://127.0.0.1:${srv.port}`, RESP: 3, clientSideCache: cache });
-    const other = createClient({ url: `redis://127.0.0.1:${srv.port}` });
+    const cached = createClient({ url: `redis://127.0.0.1:${suite.srv.port}`, RESP: 3, clientSideCache: cache });
+    const other = createClient({ url: `redis://127.0.0.1:${suite.srv.port}` });
     await cached.connect();
     await other.connect();
     try {
       await other.set('csc:key', 'v1');
-      const getCalls = (): number => srv.server.stats.commands.get('get')?.calls ?? 0;
+      const getCalls = (): number => suite.srv.server.stats.commands.get('get')?.calls ?? 0;
       assert.equal(await cached.get('csc:key'), 'v1');
       const callsAfterFirst = getCalls();
       assert.equal(await cached.get('csc:key'), 'v1');

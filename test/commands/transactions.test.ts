@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { startTestServer, type TestServer } from '../helpers.js';
 import { RespClient } from './resp-client.js';
-import { ScenarioOracle, type Scenario, type Step } from './scenario.js';
+import { scenarioSuite, type Scenario, type Step } from './scenario.js';
 
 const call = (...args: string[]): Step => ({ call: args });
 const on = (c: number, ...args: string[]): Step => ({ c, call: args });
@@ -123,19 +123,11 @@ const WRITES: [string, string[][], string[]][] = [
 for (const [name, setup, touch] of WRITES) SCENARIOS[`WATCH k, another client runs ${name}`] = touched(setup, touch);
 
 describe('transactions: replies as Redis 7.0 gives them', () => {
-  const oracle = new ScenarioOracle('transactions');
-  let srv: TestServer;
-  before(async () => {
-    srv = await startTestServer({ config: { 'enable-debug-command': 'yes' } });
-    await oracle.start();
-  });
-  after(async () => {
-    await srv.close();
-    await oracle.stop();
-  });
+  const suite = scenarioSuite('transactions', { config: { 'enable-debug-command': 'yes' } });
+  const oracle = suite.oracle;
   for (const [name, scenario] of Object.entries(SCENARIOS)) {
     test(name, async (t) => {
-      await oracle.check(t, name, srv.port, scenario);
+      await oracle.check(t, name, suite.srv.port, scenario);
     });
   }
 });
