@@ -295,7 +295,7 @@ function setGeneric(ctx: CommandContext, argv: Arg[], flags: number, key: string
       return;
     }
   }
-  ctx.db.set(key, storedFromArg(value), expireAt);
+  ctx.db.set(key, storedFromArg(value), expireAt, undefined, ctx.now);
   const signals = ctx.server.signals;
   signals.changed(ctx.db, key, NOTIFY_STRING, 'set');
   if (expireAt >= 0) signals.notify(NOTIFY_GENERIC, 'expire', key, ctx.db.id);
@@ -448,7 +448,7 @@ function msetGeneric(ctx: CommandContext, argv: Arg[], nx: boolean): void {
   }
   for (let j = 1; j < argv.length; j += 2) {
     const key = argString(argv[j]!);
-    ctx.db.set(key, storedFromArg(argv[j + 1]!), NO_EXPIRY);
+    ctx.db.set(key, storedFromArg(argv[j + 1]!), NO_EXPIRY, undefined, ctx.now);
     ctx.server.signals.changed(ctx.db, key, NOTIFY_STRING, 'set');
   }
   if (nx) ctx.reply.integer(1);
@@ -755,7 +755,7 @@ function getFast(ctx: CommandContext, req: RawRequest): boolean {
 
 function setFast(ctx: CommandContext, req: RawRequest): boolean {
   if (req.argc !== 3) return false;
-  ctx.db.setBytes(req.buf, req.start[1]!, req.len[1]!, req.buf, req.start[2]!, req.len[2]!, NO_EXPIRY);
+  ctx.db.setBytes(req.buf, req.start[1]!, req.len[1]!, req.buf, req.start[2]!, req.len[2]!, NO_EXPIRY, ctx.now);
   fastChanged(ctx, req, 1, NOTIFY_STRING, 'set');
   ctx.reply.setOk();
   return true;
@@ -768,7 +768,7 @@ function msetFast(ctx: CommandContext, req: RawRequest): boolean {
   const start = req.start;
   const len = req.len;
   for (let j = 1; j < argc; j += 2) {
-    ctx.db.setBytes(buf, start[j]!, len[j]!, buf, start[j + 1]!, len[j + 1]!, NO_EXPIRY);
+    ctx.db.setBytes(buf, start[j]!, len[j]!, buf, start[j + 1]!, len[j + 1]!, NO_EXPIRY, ctx.now);
     fastChanged(ctx, req, j, NOTIFY_STRING, 'set');
   }
   ctx.reply.ok();

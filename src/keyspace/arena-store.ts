@@ -114,6 +114,9 @@ export interface ArenaStats {
   longKeys: number;
 }
 
+/** set()/setBytes() without a time: the caller has just looked the key up (and expired it if its time had passed). */
+const NO_NOW = -1;
+
 export class ArenaDatabase extends HashIndex implements Database {
   id: number;
   onExpired: ((key: string) => void) | null = null;
@@ -269,9 +272,9 @@ export class ArenaDatabase extends HashIndex implements Database {
   // -------------------------------------------------------------------------
   // Writes
 
-  setBytes(key: Uint8Array, keyOffset: number, keyLength: number, value: Uint8Array, valueOffset: number, valueLength: number, expireAt: number): void {
+  setBytes(key: Uint8Array, keyOffset: number, keyLength: number, value: Uint8Array, valueOffset: number, valueLength: number, expireAt: number, now = NO_NOW): void {
     if (R.HEADER + keyLength + valueLength <= MAX_CLASS_SIZE) {
-      const a = this.store(key, keyOffset, keyLength, valueLength, null, STRING_BY_CONTENT);
+      const a = this.store(key, keyOffset, keyLength, valueLength, null, STRING_BY_CONTENT, now);
       const start = ((a & this.offMask) << 3) + R.HEADER + keyLength;
       copyBytes(value, valueOffset, this.pageBuf[a >>> this.offBits]!, start, valueLength);
       this.applyExpire(a, expireAt);
@@ -280,7 +283,7 @@ export class ArenaDatabase extends HashIndex implements Database {
     // Too big for a record: kept as a string, as set() would keep it.
     const src = Buffer.from(value.buffer, value.byteOffset + valueOffset, valueLength);
     const obj: StoredValue = valueLength <= MAX_STRING_VALUE ? src.latin1Slice(0, valueLength) : new RawString(Buffer.from(src), valueLength);
-    this.applyExpire(this.store(key, keyOffset, keyLength, 0, obj, stringEncodingOfBytes(value, valueOffset, valueLength)), expireAt);
+    this.applyExpire(this.store(key, keyOffset, keyLength, 0, obj, stringEncodingOfBytes(value, valueOffset, valueLength), now), expireAt);
   }
 
   setFoundBytes(value: Uint8Array, valueOffset: number, valueLength: number, expireAt: number): void {
@@ -309,12 +312,12 @@ export class ArenaDatabase extends HashIndex implements Database {
     this.setBytes(this.pageBuf[page]!, (w << 2) + R.HEADER, klen, value, valueOffset, valueLength, expireAt);
   }
 
-  set(key: string, value: StoredValue, expireAt: number, encoding?: number): void {
+  set(key: string, value: StoredValue, expireAt: number, encoding?: number, now = NO_NOW): void {
     if (encoding !== undefined && encoding < 0) encoding = undefined; // TYPE_NONE: nothing to keep
     const n = keyToScratch(key);
     if (typeof value === 'string' && R.HEADER + n + value.length <= MAX_CLASS_SIZE) {
       const vlen = value.length;
-      const a = this.store(scratch, 0, n, vlen, null, encoding ?? STRING_BY_CONTENT);
+      const a = this.store(scratch, 0, n, vlen, null, encoding ?? STRING_BY_CONTENT, now);
       const buf = this.pageBuf[a >>> this.offBits]!;
       const start = ((a & this.offMask) << 3) + R.HEADER + n;
       if (vlen <= SHORT_COPY) {
@@ -328,7 +331,7 @@ export class ArenaDatabase extends HashIndex implements Database {
     // A string too long for a record (or under a long key) is encoded by its
     // contents as above; a RawString is `raw` whatever it holds.
     const typeByte = typeof value === 'string' || value instanceof RawString ? (encoding ?? typeByteOfValue(value)) : typeByteOfValue(value);
-    this.applyExpire(this.store(scratch, 0, n, 0, value, typeByte), expireAt);
+    this.applyExpire(this.store(scratch, 0, n, 0, value, typeByte, now), expireAt);
   }
 
   /**
@@ -338,9 +341,11 @@ export class ArenaDatabase extends HashIndex implements Database {
    * when the new size has the same class, else allocates one and links it in
    * the old one's place (or at the head of a bucket for a new key). Returns
    * the record's address; its TTL field is unchanged for an existing key, 0
-   * for a new one.
+   * for a new one. With `now` (a blind write: SET, MSET), a key found past its
+   * time is expired first, as Redis's lookupKeyWrite does, and the write
+   * makes a new key.
    */
-  private store(key: Uint8Array, off: number, klen: number, vlen: number, obj: StoredValue | null, typeByte: number): number {
+  private store(key: Uint8Array, off: number, klen: number, vlen: number, obj: StoredValue | null, typeByte: number, now: number): number {
     let h: number;
     let old: number;
     const last = this.lastFound;
@@ -359,6 +364,10 @@ export class ArenaDatabase extends HashIndex implements Database {
       old = this.find(key, off, klen, h);
     }
     if (old === 0) return this.addRecord(key, off, klen, vlen, obj, typeByte, h);
+    if (now !== NO_NOW && this.ttlPos(old) !== 0 && this.expiryOf(old) <= now && !this.retainExpired) {
+      this.expireFound(old, now);
+      return this.addRecord(key, off, klen, vlen, obj, typeByte, h);
+    }
     const size = R.HEADER + klen + (obj === null ? vlen : 0);
     const words = this.pageI32[old >>> this.offBits]!;
     const w = (old & this.offMask) << 1;

@@ -111,9 +111,9 @@ export interface Database {
   getBytes(key: Uint8Array, offset: number, length: number, now: number, view: ByteView): number;
   /**
    * The hot path's set() for a string value, key and value given as bytes;
-   * both are copied into storage. `expireAt` as for set().
+   * both are copied into storage. `expireAt` and `now` as for set().
    */
-  setBytes(key: Uint8Array, keyOffset: number, keyLength: number, value: Uint8Array, valueOffset: number, valueLength: number, expireAt: number): void;
+  setBytes(key: Uint8Array, keyOffset: number, keyLength: number, value: Uint8Array, valueOffset: number, valueLength: number, expireAt: number, now?: number): void;
   /**
    * setBytes() for the key the immediately preceding getBytes() call found
    * (LOOKUP_BYTES), without finding it again: a read-modify-write such as
@@ -134,8 +134,11 @@ export interface Database {
    * encoding is chosen as Redis's tryObjectEncoding does (`int`, `embstr`,
    * `raw`; a RawString is `raw`) unless `encoding` gives its type byte
    * (INCRBYFLOAT's plain string, COPY and RENAME keeping the source's).
+   * `now`, for a write that did not look the key up first (SET, MSET): a
+   * key found past its time is expired first, with the hooks, and the write
+   * makes a new key, as Redis's lookupKeyWrite does.
    */
-  set(key: string, value: StoredValue, expireAt: number, encoding?: number): void;
+  set(key: string, value: StoredValue, expireAt: number, encoding?: number, now?: number): void;
   /** Deletes a live key; false when there was none. */
   delete(key: string, now: number): boolean;
   /** Absolute expiry in ms of an existing key, or NO_EXPIRY. */

@@ -119,7 +119,7 @@ function scenarioFor(flags: string, commands: string[][]): Step[] {
 }
 
 describe('keyspace notifications against Redis 7.0.15', () => {
-  const suite = scenarioSuite('notifications');
+  const suite = scenarioSuite('notifications', { config: { 'enable-debug-command': 'yes' } });
   const oracle = suite.oracle;
 
   for (const flags of MIXES) {
@@ -145,6 +145,16 @@ describe('keyspace notifications against Redis 7.0.15', () => {
       // A read finds it expired: deleted lazily, with the event.
       { c: 0, call: ['GET', 'e'] },
       { c: 1, sync: 'expired' },
+      // A SET (the fast path) and an MSET over keys past their time expire
+      // them first (active expiry held off, so the writes are what find them).
+      { c: 0, call: ['DEBUG', 'SET-ACTIVE-EXPIRE', '0'] },
+      { c: 0, call: ['SET', 'f', 'v', 'PX', '20'] },
+      { c: 0, call: ['SET', 'g', 'v', 'PX', '20'] },
+      { sleep: 100 },
+      { c: 0, call: ['SET', 'f', 'w'] },
+      { c: 0, call: ['MSET', 'g', 'w', 'h', 'w'] },
+      { c: 1, sync: 'after-set' },
+      { c: 0, call: ['DEBUG', 'SET-ACTIVE-EXPIRE', '1'] },
     ];
     await oracle.check(t, 'expired KEA', suite.srv.port, { clients: 2, steps });
   });
