@@ -316,7 +316,15 @@ function clientFlagLetters(server: ServerState, c: ClientState): string {
 function multiBytes(c: ClientState): number {
   if (c.tx === null || !(c.flags & CLIENT_MULTI)) return 0;
   let n = 0;
-  for (const q of c.tx.queue) n += argvBytes(q.argv) + 8 * q.argv.length;
+  const tx = c.tx;
+  for (const q of tx.queue) {
+    if (q.argv !== null) {
+      n += argvBytes(q.argv) + 8 * q.argv.length;
+      continue;
+    }
+    for (let i = 0; i < q.argc; i++) n += tx.rawSpans[2 * (q.rawAt + i) + 1]!;
+    n += 8 * q.argc;
+  }
   return n;
 }
 

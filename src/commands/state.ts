@@ -103,10 +103,17 @@ export const CLIENT_SLOW_PATH = 1 << 7;
 /** CLIENT TRACKING ON (tracking.ts): its commands go through call(), which remembers the keys it reads. */
 export const CLIENT_TRACKING = 1 << 8;
 
-/** One command queued by MULTI. */
+/**
+ * One command queued by MULTI: its arguments as strings (`argv`), or, for a
+ * command with a fast path queued by a plain client, still as bytes in the
+ * transaction's `rawBytes` (`argv` null; arguments `rawAt` to `rawAt + argc`
+ * of `rawSpans`), so EXEC can run its fast path.
+ */
 export interface QueuedCommand {
   readonly cmd: LoadedCommand;
-  readonly argv: Arg[];
+  readonly argv: Arg[] | null;
+  readonly rawAt: number;
+  readonly argc: number;
 }
 
 /**
@@ -114,12 +121,21 @@ export interface QueuedCommand {
  * failed to queue (EXECABORT), and the keys it watches (signals.ts).
  * Made on the client's first MULTI or WATCH.
  */
+const EMPTY_RAW = Buffer.alloc(0);
+const EMPTY_SPANS = new Int32Array(0);
+
 export class Transaction implements Watcher {
   dirtyCas = false;
   /** A command was refused while queuing: EXEC answers EXECABORT (CLIENT_DIRTY_EXEC). */
   dirtyExec = false;
   readonly watching: WatchedKey[] = [];
   readonly queue: QueuedCommand[] = [];
+  /** The queued requests' argument bytes, back to back (QueuedCommand with argv null). */
+  rawBytes: Buffer = EMPTY_RAW;
+  rawBytesUsed = 0;
+  /** Each queued raw argument's start and length in rawBytes, in pairs. */
+  rawSpans: Int32Array = EMPTY_SPANS;
+  rawArgs = 0;
   /** Whether a queued command writes (EXEC's own flags, as Redis's mstate.cmd_flags). */
   queuedWrite = false;
   /** Whether a queued command writes or may replicate (PUBLISH, EVAL): CLIENT PAUSE WRITE holds EXEC. */
@@ -214,6 +230,8 @@ export interface EventLoopStats {
  */
 export interface CommandCaller {
   call(ctx: CommandContext, cmd: LoadedCommand, argv: Arg[]): void;
+  /** Runs a command EXEC took from `tx`'s queue, by its fast path when it was queued as bytes and may take it. */
+  callQueued(ctx: CommandContext, q: QueuedCommand, tx: Transaction): void;
 }
 
 export interface ServerState {

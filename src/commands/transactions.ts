@@ -21,6 +21,9 @@ import { keyIsExpired } from './signals.js';
 import { CLIENT_MULTI, Transaction } from './state.js';
 import { KEYS_ARG, keyRange, type CommandContext, type CommandSpec } from './table.js';
 
+/** Bytes of a transaction's byte queue kept for the next transaction. */
+const RAW_QUEUE_KEEP_MAX = 64 * 1024;
+
 /** The client's transaction state, made on first use. */
 function transactionOf(ctx: CommandContext): Transaction {
   return ctx.client.tx ?? (ctx.client.tx = new Transaction());
@@ -33,6 +36,10 @@ export function discardTransaction(ctx: CommandContext): void {
   const tx = client.tx;
   if (tx === null) return;
   tx.queue.length = 0;
+  tx.rawBytesUsed = 0;
+  tx.rawArgs = 0;
+  // A transaction of big values does not keep its bytes for the next one.
+  if (tx.rawBytes.length > RAW_QUEUE_KEEP_MAX) tx.rawBytes = Buffer.alloc(0);
   tx.queuedWrite = false;
   tx.queuedMayReplicate = false;
   tx.dirtyCas = false;
@@ -88,7 +95,7 @@ function execCommand(ctx: CommandContext): void {
   tx.queue.length = 0;
   const caller = ctx.server.caller;
   ctx.reply.arrayHeader(queue.length);
-  for (const q of queue) caller.call(ctx, q.cmd, q.argv);
+  for (const q of queue) caller.callQueued(ctx, q, tx);
   discardTransaction(ctx);
 }
 

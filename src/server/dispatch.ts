@@ -15,10 +15,11 @@ import { protectedActionAllowed } from '../commands/debug.js';
 import type { CommandContext, CommandTable, LoadedCommand } from '../commands/table.js';
 import { argString } from '../commands/args.js';
 import { NOAUTH, NOT_IN_MULTI, REPLICA_KEYSPACE, protectedCommandError, pubsubContextError, unknownCommand, unknownSubcommand, wrongArity } from '../errors.js';
-import { REQUEST_RAW, type Arg, type RawRequest, type RequestParser } from '../protocol/resp-parser.js';
+import { RawRequest, REQUEST_RAW, type Arg, type RequestParser } from '../protocol/resp-parser.js';
+import { STRING_ARG_MAX } from '../protocol/limits.js';
 import {
   CLIENT_BLOCKED, CLIENT_MONITOR, CLIENT_MULTI, CLIENT_PUBSUB, CLIENT_REPLY_OFF, CLIENT_REPLY_SKIP, CLIENT_REPLY_SKIP_NEXT, CLIENT_SLOW_PATH,
-  type CommandCaller, type CommandStat, type ServerState,
+  type CommandCaller, type CommandStat, type QueuedCommand, type ServerState, type Transaction,
 } from '../commands/state.js';
 import type { PropagationStream } from '../commands/propagation.js';
 
@@ -121,6 +122,8 @@ export class Dispatcher implements CommandCaller {
   private nestedMark = 0;
   private readonly gates: Uint8Array;
   private readonly propagation: PropagationStream;
+  /** The queued request EXEC is running by its fast path (callQueued), reused. */
+  private readonly queuedRaw = new RawRequest();
 
   constructor(private readonly server: ServerState) {
     this.table = server.table;
@@ -171,6 +174,12 @@ export class Dispatcher implements CommandCaller {
         if (stats.totalErrorReplies > this.errorMark) stat.failedCalls++;
         this.errorMark = stats.totalErrorReplies;
         if (this.server.blocking.pending) this.server.blocking.handleReadyKeys();
+        return;
+      }
+      // Inside MULTI, a plain client's fast-path command is queued as bytes, for EXEC to run by its fast path.
+      if (cmd !== undefined && cmd.fast !== null && ctx.client.flags === CLIENT_MULTI && ctx.client.authenticated &&
+          !(this.gates[cmd.index]! & (GATE_NO_MULTI | GATE_RUNS_IN_MULTI | GATE_PROTECTED)) && arityFits(cmd.arity, parser.raw.argc)) {
+        this.queueRaw(ctx, cmd, parser.raw, parser.name);
         return;
       }
     }
@@ -348,11 +357,121 @@ export class Dispatcher implements CommandCaller {
     client.lastInteraction = this.snapshot(true);
     client.lastCommand = cmd.fullName;
     if (!tx.dirtyCas && !tx.dirtyExec) {
-      tx.queue.push({ cmd, argv });
+      tx.queue.push({ cmd, argv, rawAt: 0, argc: argv.length });
       if (cmd.isWrite) tx.queuedWrite = true;
       if (gate & GATE_MAY_REPLICATE) tx.queuedMayReplicate = true;
     }
     ctx.reply.queued();
+  }
+
+  /**
+   * queue() for a request still in bytes: its arguments are copied into the
+   * transaction's byte queue, argument 0 from `name` (the parser keeps the
+   * name apart from the raw offsets).
+   */
+  private queueRaw(ctx: CommandContext, cmd: LoadedCommand, raw: RawRequest, name: string): void {
+    const client = ctx.client;
+    const tx = client.tx!;
+    client.lastInteraction = this.snapshot(true);
+    client.lastCommand = cmd.fullName;
+    if (!tx.dirtyCas && !tx.dirtyExec) {
+      const argc = raw.argc;
+      let bytes = name.length;
+      for (let i = 1; i < argc; i++) bytes += raw.len[i]!;
+      if (tx.rawBytesUsed + bytes > tx.rawBytes.length) {
+        const grown = Buffer.allocUnsafe(Math.max(RAW_QUEUE_INITIAL, 2 * (tx.rawBytesUsed + bytes)));
+        tx.rawBytes.copy(grown, 0, 0, tx.rawBytesUsed);
+        tx.rawBytes = grown;
+      }
+      if (2 * (tx.rawArgs + argc) > tx.rawSpans.length) {
+        const grown = new Int32Array(Math.max(64, 4 * (tx.rawArgs + argc)));
+        grown.set(tx.rawSpans.subarray(0, 2 * tx.rawArgs));
+        tx.rawSpans = grown;
+      }
+      const dst = tx.rawBytes;
+      const spans = tx.rawSpans;
+      const src = raw.buf;
+      const at = tx.rawArgs;
+      let pos = tx.rawBytesUsed;
+      spans[2 * at] = pos;
+      spans[2 * at + 1] = name.length;
+      pos += dst.latin1Write(name, pos);
+      for (let i = 1; i < argc; i++) {
+        const from = raw.start[i]!;
+        const len = raw.len[i]!;
+        if (len <= COPY_LOOP_MAX) for (let j = 0; j < len; j++) dst[pos + j] = src[from + j]!;
+        else src.copy(dst, pos, from, from + len);
+        spans[2 * (at + i)] = pos;
+        spans[2 * (at + i) + 1] = len;
+        pos += len;
+      }
+      tx.rawBytesUsed = pos;
+      tx.rawArgs = at + argc;
+      tx.queue.push({ cmd, argv: null, rawAt: at, argc });
+      if (cmd.isWrite) tx.queuedWrite = true;
+      if (this.gates[cmd.index]! & GATE_MAY_REPLICATE) tx.queuedMayReplicate = true;
+    }
+    ctx.reply.queued();
+  }
+
+  /**
+   * EXEC runs one queued command. One queued as bytes takes its fast path
+   * when nothing needs its arguments as strings (no tracking, propagation
+   * reader, monitor or per-command timing); otherwise, and for one queued
+   * as strings, it is an ordinary nested call.
+   */
+  callQueued(ctx: CommandContext, q: QueuedCommand, tx: Transaction): void {
+    if (q.argv !== null) {
+      this.call(ctx, q.cmd, q.argv);
+      return;
+    }
+    const raw = this.queuedRaw;
+    if (raw.start.length < q.argc) {
+      raw.start = new Int32Array(q.argc);
+      raw.len = new Int32Array(q.argc);
+    }
+    const spans = tx.rawSpans;
+    for (let i = 0; i < q.argc; i++) {
+      raw.start[i] = spans[2 * (q.rawAt + i)]!;
+      raw.len[i] = spans[2 * (q.rawAt + i) + 1]!;
+    }
+    raw.buf = tx.rawBytes;
+    raw.argc = q.argc;
+    const server = this.server;
+    if (this.depth > 0 && (ctx.client.flags & ~CLIENT_MULTI) === 0 && !this.propagation.active && !server.tracking.active &&
+        server.control.monitors.size === 0 && !server.observer.timeEach) {
+      this.callNestedFast(ctx, q.cmd, raw);
+    } else {
+      this.call(ctx, q.cmd, argsOfRaw(raw));
+    }
+  }
+
+  /** callNested() by the command's fast path (callQueued has checked that nothing else needs to see the call). */
+  private callNestedFast(ctx: CommandContext, cmd: LoadedCommand, raw: RawRequest): void {
+    const server = this.server;
+    ctx.db = server.dbs[ctx.client.dbIndex]!;
+    server.stats.totalCommandsProcessed++;
+    const stat = this.statOf(cmd);
+    stat.calls++;
+    const stats = server.stats;
+    this.errorMark = stats.totalErrorReplies;
+    const outerMark = this.nestedMark;
+    this.depth++;
+    try {
+      if (!cmd.fast!(ctx, raw)) cmd.handler!(ctx, argsOfRaw(raw));
+    } finally {
+      this.depth--;
+    }
+    const end = performance.now();
+    const usec = (end - outerMark) * 1000;
+    stat.usec += usec;
+    this.nestedMark = end;
+    const observer = server.observer;
+    // The slow log names the command as sent: made only for a call slow enough to be logged.
+    const name = observer.slowlogSlowerThan >= 0 && usec >= observer.slowlogSlowerThan ? raw.buf.latin1Slice(raw.start[0]!, raw.start[0]! + raw.len[0]!) : '';
+    observer.observe(cmd, usec, ctx, null, raw, name);
+    if (stats.totalErrorReplies > this.errorMark) stat.failedCalls++;
+    this.errorMark = stats.totalErrorReplies;
   }
 
   /** Finds the command (or subcommand) to run, or replies with the error and returns null. */
@@ -495,6 +614,22 @@ export class Dispatcher implements CommandCaller {
     this.runLength = 0;
     this.runStart = reopen ? now : -1;
   }
+}
+
+/** Bytes a transaction's byte queue starts with. */
+const RAW_QUEUE_INITIAL = 512;
+/** Arguments up to this long are copied by a loop: a native copy costs more below it. */
+const COPY_LOOP_MAX = 32;
+
+/** A queued request's arguments as strings (Buffers past STRING_ARG_MAX), as the parser's args() makes them. */
+function argsOfRaw(raw: RawRequest): Arg[] {
+  const argv = new Array<Arg>(raw.argc);
+  for (let i = 0; i < raw.argc; i++) {
+    const from = raw.start[i]!;
+    const len = raw.len[i]!;
+    argv[i] = len <= STRING_ARG_MAX ? raw.buf.latin1Slice(from, from + len) : Buffer.from(raw.buf.subarray(from, from + len));
+  }
+  return argv;
 }
 
 /** A command refused while queuing dooms the transaction (Redis's flagTransaction). */

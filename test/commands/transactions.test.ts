@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { startTestServer, type TestServer } from '../helpers.js';
+import { startOracle, type Oracle } from './redis-oracle.js';
 import { RespClient } from './resp-client.js';
 import { scenarioSuite, type Scenario, type Step } from './scenario.js';
 
@@ -215,5 +216,63 @@ describe('transactions through clients', () => {
     for (let i = 0; i < 50 && (signals.watchedKeys as number) !== 0; i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(srv.server.signals.watchedKeys, 0);
     assert.equal(srv.server.signals.listening, false);
+  });
+});
+
+describe('transactions: commands queued as bytes', () => {
+  let srv: TestServer;
+  let redis: Oracle | null;
+  before(async () => {
+    srv = await startTestServer();
+    redis = await startOracle();
+  });
+  after(async () => {
+    redis?.close();
+    await srv.close();
+  });
+
+  /** A queued transaction's `multi` and `multi-mem` in CLIENT LIST, seen from another connection. */
+  async function queuedMemory(port: number): Promise<string> {
+    const a = await RespClient.connect(port);
+    const b = await RespClient.connect(port);
+    try {
+      // SET and INCR have fast paths (queued as bytes); APPEND has not (queued as strings).
+      for (const cmd of [['MULTI'], ['SET', 'key', 'value'], ['APPEND', 'key', 'xy'], ['INCR', 'n']]) await a.call(...cmd);
+      const list = (await b.call('CLIENT', 'LIST')) as string;
+      const line = list.split('\n').find((l) => / multi=3 /.test(l));
+      assert.ok(line !== undefined, list);
+      return line.match(/ multi=\d+ .* multi-mem=\d+/)![0].replace(/ qbuf.*argv-mem=\d+/, '');
+    } finally {
+      a.close();
+      b.close();
+    }
+  }
+
+  test('CLIENT LIST multi-mem counts bytes-queued and string-queued commands alike, as Redis 7.0.15', async () => {
+    const ours = await queuedMemory(srv.port);
+    // As Redis 7.0.15 counts it: 3 + 3 + 5 + 8 * 3 for SET, 6 + 3 + 2 + 8 * 3 for APPEND, 4 + 1 + 8 * 2 for INCR.
+    assert.equal(ours, ' multi=3 multi-mem=91');
+    if (redis !== null) assert.equal(await queuedMemory(redis.port), ours);
+  });
+
+  test('EXEC runs bytes-queued commands by their fast paths with the same replies, errors and commandstats', async () => {
+    const c = await RespClient.connect(srv.port);
+    try {
+      await c.call('CONFIG', 'RESETSTAT');
+      await c.call('SET', 'word', 'abc');
+      await c.call('MULTI');
+      for (const cmd of [['SET', 'q1', 'v'], ['GET', 'q1'], ['INCR', 'q2'], ['INCR', 'word'], ['MSET', 'q3', 'a', 'q4', 'b'], ['GET', 'nosuch'], ['APPEND', 'q1', 'w']]) {
+        assert.deepEqual(await c.call(...cmd), { simple: 'QUEUED' });
+      }
+      assert.deepEqual(await c.call('EXEC'), { array: [{ simple: 'OK' }, 'v', 1, { error: 'ERR value is not an integer or out of range' }, { simple: 'OK' }, null, 2] });
+      assert.deepEqual(await c.call('MGET', 'q1', 'q3', 'q4'), { array: ['vw', 'a', 'b'] });
+      const stats = (await c.call('INFO', 'commandstats')) as string;
+      assert.match(stats, /cmdstat_set:calls=2,/);
+      assert.match(stats, /cmdstat_incr:calls=2,usec=[\d.]+,usec_per_call=[\d.]+,rejected_calls=0,failed_calls=1/);
+      assert.match(stats, /cmdstat_get:calls=2,/);
+      assert.match(stats, /cmdstat_exec:calls=1,/);
+    } finally {
+      c.close();
+    }
   });
 });
