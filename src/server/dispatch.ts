@@ -309,13 +309,7 @@ export class Dispatcher implements CommandCaller {
    */
   private callNested(ctx: CommandContext, cmd: LoadedCommand, argv: Arg[]): void {
     const server = this.server;
-    ctx.db = server.dbs[ctx.client.dbIndex]!;
-    server.stats.totalCommandsProcessed++;
-    const stat = this.statOf(cmd);
-    stat.calls++;
-    const stats = server.stats;
-    this.errorMark = stats.totalErrorReplies;
-    const outerMark = this.nestedMark;
+    const stat = this.startNested(ctx, cmd);
     const tracking = server.tracking;
     const tracked = tracking.active;
     if (tracked) tracking.enter(ctx.client, true);
@@ -330,14 +324,37 @@ export class Dispatcher implements CommandCaller {
     if (propagating) this.endPropagated(ctx, cmd, argv, dirty);
     if (tracked) tracking.leave(ctx, cmd, argv, true);
     if (server.control.monitors.size > 0 && !(this.gates[cmd.index]! & GATE_SKIP_MONITOR)) server.control.feed(ctx.client, ctx.client.dbIndex, cmd, argv);
+    server.observer.observe(cmd, this.endNested(stat), ctx, argv, null, '');
+    this.countFailure(stat);
+  }
+
+  /** What every nested call starts with: the client's database, the call counters, the error mark. Returns the command's stats. */
+  private startNested(ctx: CommandContext, cmd: LoadedCommand): CommandStat {
+    const server = this.server;
+    ctx.db = server.dbs[ctx.client.dbIndex]!;
+    server.stats.totalCommandsProcessed++;
+    const stat = this.statOf(cmd);
+    stat.calls++;
+    this.errorMark = server.stats.totalErrorReplies;
+    return stat;
+  }
+
+  /** A nested call's microseconds, from the end of the one before it (one clock read), added to its stats. */
+  private endNested(stat: CommandStat): number {
     const end = performance.now();
-    const usec = (end - outerMark) * 1000;
+    const usec = (end - this.nestedMark) * 1000;
     stat.usec += usec;
     this.nestedMark = end;
-    this.server.observer.observe(cmd, usec, ctx, argv, null, '');
-    if (stats.totalErrorReplies > this.errorMark) stat.failedCalls++;
-    this.errorMark = stats.totalErrorReplies;
+    return usec;
   }
+
+  /** A call that replied with an error since the mark failed (Redis's prev_err_count rule). */
+  private countFailure(stat: CommandStat): void {
+    const errors = this.server.stats.totalErrorReplies;
+    if (errors > this.errorMark) stat.failedCalls++;
+    this.errorMark = errors;
+  }
+
 
   /** A call starts while the propagation stream is read: returns the dirty counter before it. */
   private startPropagated(): number {
@@ -448,30 +465,19 @@ export class Dispatcher implements CommandCaller {
 
   /** callNested() by the command's fast path (callQueued has checked that nothing else needs to see the call). */
   private callNestedFast(ctx: CommandContext, cmd: LoadedCommand, raw: RawRequest): void {
-    const server = this.server;
-    ctx.db = server.dbs[ctx.client.dbIndex]!;
-    server.stats.totalCommandsProcessed++;
-    const stat = this.statOf(cmd);
-    stat.calls++;
-    const stats = server.stats;
-    this.errorMark = stats.totalErrorReplies;
-    const outerMark = this.nestedMark;
+    const stat = this.startNested(ctx, cmd);
     this.depth++;
     try {
       if (!cmd.fast!(ctx, raw)) cmd.handler!(ctx, argsOfRaw(raw));
     } finally {
       this.depth--;
     }
-    const end = performance.now();
-    const usec = (end - outerMark) * 1000;
-    stat.usec += usec;
-    this.nestedMark = end;
-    const observer = server.observer;
+    const usec = this.endNested(stat);
+    const observer = this.server.observer;
     // The slow log names the command as sent: made only for a call slow enough to be logged.
     const name = observer.slowlogSlowerThan >= 0 && usec >= observer.slowlogSlowerThan ? raw.buf.latin1Slice(raw.start[0]!, raw.start[0]! + raw.len[0]!) : '';
     observer.observe(cmd, usec, ctx, null, raw, name);
-    if (stats.totalErrorReplies > this.errorMark) stat.failedCalls++;
-    this.errorMark = stats.totalErrorReplies;
+    this.countFailure(stat);
   }
 
   /** Finds the command (or subcommand) to run, or replies with the error and returns null. */
