@@ -121,6 +121,9 @@ function findCR(buf: Buffer, from: number): number {
 const NAME_CACHE_MAX = 32; // bytes
 
 /** Whether buf[pos, pos+len) holds exactly the characters of the latin1 string `s`. */
+/** Command names the parser keeps as strings (RequestParser.names). */
+const NAME_CACHE_SIZE = 4;
+
 function sameBytes(buf: Buffer, pos: number, len: number, s: string): boolean {
   if (len !== s.length) return false;
   for (let i = 0; i < len; i++) if (buf[pos + i] !== s.charCodeAt(i)) return false;
@@ -154,7 +157,13 @@ export class RequestParser {
   private bulkLen = -1;
   private argv: Arg[] = NO_ARGV;
   /** The last command name parsed (see parseBulks). */
-  private lastName = '';
+  /**
+   * The last NAME_CACHE_SIZE command names made into strings, most recent
+   * first: a pipeline repeats one name, and MULTI/SET/EXEC or a GET/SET mix
+   * alternate between a few, so a name is made once and then reused (with
+   * the hash V8 cached on it for the command table's Map).
+   */
+  private readonly names: string[] = new Array<string>(NAME_CACHE_SIZE).fill('');
   /**
    * The command name of the request last returned (a string in both forms:
    * the table is keyed by strings, and the last name's string is reused).
@@ -322,6 +331,26 @@ export class RequestParser {
     return argv;
   }
 
+  /** The command name `buf[pos, pos + len)` as a string: one of the recent names when it is one (moved to the front), else a new one. */
+  private nameAt(buf: Buffer, pos: number, len: number): string {
+    const names = this.names;
+    if (sameBytes(buf, pos, len, names[0]!)) return names[0]!;
+    for (let i = 1; i < NAME_CACHE_SIZE; i++) {
+      const s = names[i]!;
+      if (sameBytes(buf, pos, len, s)) {
+        for (let j = i; j > 0; j--) names[j] = names[j - 1]!;
+        names[0] = s;
+        return s;
+      }
+    }
+    const s = buf.latin1Slice(pos, pos + len);
+    if (len <= NAME_CACHE_MAX) {
+      for (let j = NAME_CACHE_SIZE - 1; j > 0; j--) names[j] = names[j - 1]!;
+      names[0] = s;
+    }
+    return s;
+  }
+
   private argFromBytes(buf: Buffer, pos: number, len: number): Arg {
     return len <= this.limits.stringArgMax ? buf.latin1Slice(pos, pos + len) : Buffer.from(buf.subarray(pos, pos + len));
   }
@@ -428,12 +457,7 @@ export class RequestParser {
         // (and the hash V8 cached on it for the command table's Map). A
         // name is always a string: it lies whole in `buf`, far below V8's
         // string limit (a bulk that large goes to startBig instead).
-        if (!sameBytes(buf, pos, len, this.lastName)) {
-          this.name = buf.latin1Slice(pos, pos + len);
-          if (len <= NAME_CACHE_MAX) this.lastName = this.name;
-        } else {
-          this.name = this.lastName;
-        }
+        this.name = this.nameAt(buf, pos, len);
         if (!this.rawMode) this.argv[0] = this.name;
       } else if (this.rawMode) {
         if (i >= raw.start.length) this.growRaw(i + 1);

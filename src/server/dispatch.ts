@@ -98,6 +98,10 @@ function gateBits(table: CommandTable): Uint8Array {
 export class Dispatcher implements CommandCaller {
   private sharedNow = 0;
   private sharedUses = TIME_SHARE_MAX;
+  /** The last four command names dispatchRequest resolved, and what each found (resolveName). */
+  private readonly recentNames: string[] = ['', '', '', ''];
+  private readonly recentCommands: (LoadedCommand | undefined)[] = [undefined, undefined, undefined, undefined];
+  private recentNext = 0;
   /** The command name dispatchRequest resolved last, and what it found. */
   private lastName = '';
   private lastCommand: LoadedCommand | undefined = undefined;
@@ -148,10 +152,10 @@ export class Dispatcher implements CommandCaller {
    */
   dispatchRequest(ctx: CommandContext, parser: RequestParser, kind: number): void {
     if (kind === REQUEST_RAW) {
+      // Pipelines repeat one command: the last name resolved skips even the recent names.
       const name = parser.name;
-      // Pipelines repeat one command: the last name resolved skips the Map.
       if (name !== this.lastName) {
-        this.lastCommand = this.table.lookup(name);
+        this.lastCommand = this.resolveName(name);
         this.lastName = name;
       }
       const cmd = this.lastCommand;
@@ -185,6 +189,23 @@ export class Dispatcher implements CommandCaller {
     }
     // A request in bytes had its command found above: not looked up again.
     this.dispatch(ctx, parser.args(), kind === REQUEST_RAW ? this.lastCommand : undefined);
+  }
+
+  /**
+   * The command a raw request names. The parser hands back the same string
+   * for a name it saw lately, so the last four names resolved are found by
+   * identity, without the Map (pipelines repeat one name; MULTI/SET/EXEC and
+   * GET/SET mixes alternate between a few).
+   */
+  private resolveName(name: string): LoadedCommand | undefined {
+    const names = this.recentNames;
+    for (let i = 0; i < 4; i++) if (names[i] === name) return this.recentCommands[i];
+    const cmd = this.table.lookup(name);
+    const at = this.recentNext;
+    names[at] = name;
+    this.recentCommands[at] = cmd;
+    this.recentNext = (at + 1) & 3;
+    return cmd;
   }
 
   /**
