@@ -365,8 +365,11 @@ export class ArenaDatabase extends HashIndex implements Database {
     }
     if (old === 0) return this.addRecord(key, off, klen, vlen, obj, typeByte, h);
     if (now !== NO_NOW && this.ttlPos(old) !== 0 && this.expiryOf(old) <= now && !this.retainExpired) {
+      // The key's bytes may be the shared scratch, which a hook's own lookup
+      // would overwrite: keep a copy (a rare path) for the new record.
+      const own = Buffer.from(key.subarray(off, off + klen));
       this.expireFound(old, now);
-      return this.addRecord(key, off, klen, vlen, obj, typeByte, h);
+      return this.addRecord(own, 0, klen, vlen, obj, typeByte, h);
     }
     const size = R.HEADER + klen + (obj === null ? vlen : 0);
     const words = this.pageI32[old >>> this.offBits]!;
