@@ -59,7 +59,8 @@ export class PropagationStream {
   /** Targets the running call goes to even when it changed nothing (force). */
   private forced = 0;
   /** The enclosing calls' overrides and forced targets, innermost last. */
-  private readonly saved: (Arg[] | number | null)[] = [];
+  private readonly savedOverrides: (Arg[] | null)[] = [];
+  private readonly savedForced: number[] = [];
 
   /** Adds a reader; returns the function that removes it. */
   subscribe(consumer: PropagationConsumer): () => void {
@@ -90,7 +91,8 @@ export class PropagationStream {
   /** A command's call starts (the dispatcher, only while `active`). */
   callStarted(): void {
     this.depth++;
-    this.saved.push(this.override, this.forced);
+    this.savedOverrides.push(this.override);
+    this.savedForced.push(this.forced);
     this.override = null;
     this.forced = 0;
   }
@@ -103,8 +105,8 @@ export class PropagationStream {
   callEnded(db: number, argv: Arg[], dirty: number, isExec: boolean): void {
     const override = this.override;
     const targets = dirty > 0 ? TARGET_ALL : this.forced;
-    this.forced = this.saved.pop() as number;
-    this.override = this.saved.pop() as Arg[] | null;
+    this.forced = this.savedForced.pop()!;
+    this.override = this.savedOverrides.pop()!;
     this.depth--;
     if (!isExec && targets !== 0) this.pending.push({ db, argv: override ?? argv, targets });
     if (this.depth === 0) this.flush();

@@ -211,6 +211,35 @@ describe('pub/sub through clients', () => {
     }
   });
 
+  test('many messages in one turn reach a subscriber whole and in order (one write up to 16 KB, a writev past it)', async () => {
+    const sub = net.connect(srv.port, '127.0.0.1');
+    let got = '';
+    sub.setEncoding('latin1');
+    sub.on('data', (d: string) => (got += d));
+    const p = await RespClient.connect(srv.port);
+    try {
+      sub.write('*2\r\n$9\r\nSUBSCRIBE\r\n$4\r\nturn\r\n');
+      const confirm = '*3\r\n$9\r\nsubscribe\r\n$4\r\nturn\r\n:1\r\n';
+      await until(() => got === confirm);
+      got = '';
+      // Each write of PUBLISHes runs in one turn, and the subscriber's
+      // messages are queued together before they are written: 50 small ones
+      // (copied into one write), then 3 of 8 KB (a writev).
+      const bulk = (x: string): string => `$${x.length}\r\n${x}\r\n`;
+      for (const bodies of [Array.from({ length: 50 }, (_, i) => `m${i}`), Array.from({ length: 3 }, (_, i) => String(i).repeat(8000))]) {
+        got = '';
+        p.write(bodies.map((b) => `*3\r\n${bulk('PUBLISH')}${bulk('turn')}${bulk(b)}`).join(''));
+        for (let i = 0; i < bodies.length; i++) assert.equal(await p.next(), 1);
+        const expected = bodies.map((b) => `*3\r\n${bulk('message')}${bulk('turn')}${bulk(b)}`).join('');
+        await until(() => got.length >= expected.length);
+        assert.equal(got, expected);
+      }
+    } finally {
+      sub.destroy();
+      p.close();
+    }
+  });
+
   test('a closed subscriber is forgotten', async () => {
     const c = await RespClient.connect(srv.port);
     const p = await RespClient.connect(srv.port);
